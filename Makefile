@@ -1,0 +1,62 @@
+# pku-eval: `make report` and `make test` are all a newcomer needs (each sets up .venv itself).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?=
+JOBS   ?=
+PYTEST_ARGS ?=
+
+DATA_ARG := $(if $(DATA),--data $(DATA),)
+JOBS_ARG := $(if $(JOBS),--jobs $(JOBS),)
+
+.PHONY: help setup lock demo-data validate report report-interim report-final test test-fast lab clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.2"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the pinned packages (requirements.lock)
+
+lock: ## re-pin: resolve pyproject.toml's ranges in a scratch venv and write requirements.lock
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/python -m pip install --quiet --upgrade "pip>=23.2"
+	.lockvenv/bin/python -m pip install --quiet -e ".[test]"
+	( echo "# Pinned by 'make lock' from the ranges in pyproject.toml ($$(date -u +%Y-%m-%d))."; \
+	  .lockvenv/bin/python -m pip freeze --exclude-editable | sort -f ) > requirements.lock
+	rm -rf .lockvenv
+
+demo-data: $(STAMP) ## generate the demo data in data/demo/ (seeded, deterministic)
+	$(BIN)/pku-eval demo-data --out data/demo
+
+validate: $(STAMP) ## check a data directory against the contract (DATA=path, default demo)
+	$(BIN)/pku-eval validate --data $(if $(DATA),$(DATA),data/demo)
+
+report: report-interim report-final ## build the interim and final reports (DATA=path for real data)
+
+report-interim: $(STAMP) ## build reports/interim/ only
+	$(BIN)/pku-eval build params/interim.yml $(DATA_ARG) $(JOBS_ARG)
+
+report-final: $(STAMP) ## build reports/final/ only
+	$(BIN)/pku-eval build params/final.yml $(DATA_ARG) $(JOBS_ARG)
+
+test: $(STAMP) ## run the whole test suite (unit, reference-value and end-to-end tests)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## run the tests without the slow (end-to-end, large-data) ones
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lab: $(STAMP) ## start JupyterLab on localhost (token-protected) in notebooks/
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks --no-browser
+
+clean: ## remove build products (reports/, caches); keeps .venv and data/
+	rm -rf reports/interim reports/final reports/*-* reports/.*building* data/processed .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

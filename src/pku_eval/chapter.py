@@ -1,0 +1,140 @@
+"""What a chapter notebook calls: open the stage data, write numbered headings, tables and
+figures through the publishing path, and record results.json values.
+
+A notebook's first code cell (tagged ``parameters``) holds defaults that run on the demo data;
+the build injects the real values. Then::
+
+    ch = chapter.start("data_quality", **params)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import pickle
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, plots, publish
+from .errors import PkuEvalError
+from .results import record
+from .text import t
+
+
+class Chapter:
+    """State of one chapter while its notebook runs: numbering, language, disclosure limit."""
+
+    def __init__(self, name: str, number: int, stage_data, params: dict,
+                 results_file: Path | None):
+        self.name = name
+        self.number = number
+        self.data = stage_data
+        self.params = params
+        self.language = params.get("language", "nb")
+        self.min_cell = int(params.get("min_cell", 5))
+        self.waves = list(params.get("waves", ["T0", "T1", "T2"]))
+        self.results_file = Path(results_file) if results_file else None
+        self._section = 0
+        self._figure = 0
+        self._table = 0
+
+    # ---- text
+    def t(self, key: str, **kwargs) -> str:
+        return t(key, self.language, **kwargs)
+
+    def _show(self, markup: str) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(markup))
+
+    def heading(self, key: str) -> None:
+        """The chapter heading, numbered: '<n> <title>'."""
+        title = html.escape(self.t(key))
+        self._show(f'<h2 class="pku-chapter" id="kap-{self.number}">'
+                   f'<span class="pku-num">{self.number}</span> {title}</h2>')
+
+    def section(self, key: str, **kwargs) -> None:
+        self._section += 1
+        n = f"{self.number}.{self._section}"
+        self._show(f'<h3 class="pku-section" id="kap-{self.number}-{self._section}">'
+                   f'<span class="pku-num">{n}</span> {html.escape(self.t(key, **kwargs))}</h3>')
+
+    def text(self, key_or_text: str, raw: bool = False, **kwargs) -> None:
+        """A paragraph: a key of :data:`pku_eval.text.STRINGS` formatted with ``kwargs``."""
+        body = key_or_text if raw else self.t(key_or_text, **kwargs)
+        self._show(f'<p class="pku-text">{html.escape(body)}</p>')
+
+    def warning(self, title_key: str, messages: list[str]) -> None:
+        """A prominent warning box (e.g. attrition flags at the top of a chapter)."""
+        items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+        self._show(f'<div class="pku-warning" role="alert"><strong>'
+                   f'{html.escape(self.t(title_key))}</strong><ul>{items}</ul></div>')
+
+    def notice(self, message: str) -> None:
+        self._show(f'<div class="pku-notice">{html.escape(message)}</div>')
+
+    # ---- tables and figures
+    def table(self, df: pd.DataFrame, columns: list[publish.Column], caption: str,
+              source: str, note: str | None = None) -> None:
+        self._table += 1
+        markup, _ = publish.table_html(df, columns, min_cell=self.min_cell,
+                                       language=self.language,
+                                       number=f"{self.number}.{self._table}", caption=caption,
+                                       source=source, note=note)
+        self._show(markup)
+
+    def figure(self, fig, caption: str, source: str, note: str | None = None) -> None:
+        self._figure += 1
+        self._show(publish.figure_html(fig, language=self.language,
+                                       number=f"{self.number}.{self._figure}", caption=caption,
+                                       source=source, note=note))
+
+    # ---- results.json
+    def result(self, path: str, value, reason: str | None = None) -> None:
+        record(self.results_file, path, value, reason)
+
+
+def load_stage(data_dir: str | Path | None, cutoff_date, filter: dict | None = None):
+    """Load, validate and prepare the data of a stage (used when a chapter runs on its own)."""
+    from .tidy import load, prepare
+
+    data_dir = Path(data_dir) if data_dir else config.DEMO_DATA_DIR
+    if not data_dir.is_absolute():
+        data_dir = (config.PROJECT_ROOT / data_dir).resolve()
+    if data_dir == config.DEMO_DATA_DIR.resolve() and not (data_dir / "offices.csv").exists():
+        from .demo import write_demo
+
+        write_demo(data_dir)
+    return prepare(load(data_dir), cutoff_date, filter)
+
+
+def start(name: str, *, stage_file: str | None = None, data_dir: str | None = None,
+          results_file: str | None = None, chapter_number: int = 1, **params) -> Chapter:
+    """Open a chapter. In a build, ``stage_file`` points at the prepared data (loaded once per
+    build); run alone (JupyterLab), the chapter loads ``data_dir`` itself (demo by default)."""
+    plots.set_theme()
+    if stage_file:
+        with open(stage_file, "rb") as fh:
+            stage = pickle.load(fh)
+    else:
+        if "cutoff_date" not in params:
+            raise PkuEvalError("chapter.start needs cutoff_date (a params key)")
+        stage = load_stage(data_dir, params["cutoff_date"], params.get("filter"))
+    return Chapter(name, int(chapter_number), stage, params, results_file)
+
+
+def read_results(path: str | Path) -> dict | None:
+    p = Path(path)
+    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
+
+
+#: The names a chapter's parameters cell declares (params keys plus what the build injects).
+PARAM_NAMES = ("stage", "title", "cutoff_date", "waves", "chapters", "language", "min_cell",
+               "quality", "seed", "compare_with", "filter", "data_dir", "stage_file",
+               "results_file", "chapter_number")
+
+
+def params_from(namespace: dict) -> dict:
+    """The chapter parameters found in a notebook's namespace (``globals()``)."""
+    return {k: namespace[k] for k in PARAM_NAMES if k in namespace}

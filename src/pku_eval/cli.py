@@ -1,0 +1,90 @@
+"""The ``pku-eval`` command: a thin wrapper, one library call per command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import PkuEvalError, format_problems
+
+
+def _demo(args) -> int:
+    from .demo import DEFAULT_PARTICIPANTS, DEFAULT_SEED, write_demo
+    from .io import convert_dir
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    n = DEFAULT_PARTICIPANTS if args.participants is None else args.participants
+    out = Path(args.out)
+    if args.format == "csv":
+        paths = write_demo(out, participants=n, seed=seed)
+    else:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            write_demo(Path(tmp), participants=n, seed=seed)
+            paths = convert_dir(Path(tmp), out, args.format)
+    print(f"wrote {len(paths)} files to {out} (seed {seed}, {n} participants)")
+    return 0
+
+
+def _validate(args) -> int:
+    from .validate import validate_dir
+
+    _, problems = validate_dir(Path(args.data))
+    errors = [p for p in problems if p.severity == "error"]
+    if problems:
+        print(format_problems(problems))
+    if errors:
+        print(f"\n{len(errors)} error(s): the data in {args.data} are not usable.")
+        return 1
+    print(f"OK: {args.data} follows the data contract.")
+    return 0
+
+
+def _build(args) -> int:
+    from .build import build
+
+    res = build(args.params, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
+                force=args.force)
+    print(res.report)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pku-eval", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo-data", help="write synthetic data that follow the data contract")
+    p.add_argument("--out", required=True, help="directory to write to")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--participants", type=int, default=None,
+                   help="rows of participants, all projects and arms (default about 600)")
+    p.add_argument("--format", choices=("csv", "xlsx", "sav"), default="csv")
+    p.set_defaults(func=_demo)
+
+    p = sub.add_parser("validate", help="check a data directory against the data contract")
+    p.add_argument("--data", required=True)
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("build", help="execute the chapters a params file names; write the report")
+    p.add_argument("params")
+    p.add_argument("--data", default=None, help="data directory (default: the demo data)")
+    p.add_argument("--out", default=None, help="output directory (default reports/<stage>)")
+    p.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores)")
+    p.add_argument("--force", action="store_true", help="re-run every chapter")
+    p.set_defaults(func=_build)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PkuEvalError as exc:
+        print(f"pku-eval: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pku-eval: interrupted; nothing was published", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

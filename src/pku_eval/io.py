@@ -1,0 +1,234 @@
+"""Reading and writing the input files (CSV, XLSX, SPSS .sav) as the data contract defines them.
+
+Every reader returns a DataFrame of *text* cells (pyarrow-backed strings, empty string for an
+empty cell), so that ids are never parsed as numbers and the validator sees exactly what the
+file holds. Typing happens after validation (``pku_eval.tidy``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codebook import FILES
+from .errors import Problem
+
+FORMATS = (".csv", ".xlsx", ".sav")
+TEXT = "string[pyarrow]"
+
+
+@dataclass
+class RawFile:
+    """One input file as read: its path, format, checksum and text cells."""
+
+    name: str            # contract name, e.g. "survey"
+    path: Path
+    sha256: str
+    frame: pd.DataFrame | None   # None when the file could not be read
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def find_files(data_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Map each contract file name to its path in ``data_dir``; report duplicates and absences."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    found: dict[str, Path] = {}
+    if not data_dir.is_dir():
+        problems.append(Problem(str(data_dir), None, None, None,
+                                "data directory does not exist"))
+        return found, problems
+    for name, spec in FILES.items():
+        paths = [data_dir / f"{name}{ext}" for ext in FORMATS if (data_dir / f"{name}{ext}").is_file()]
+        if len(paths) > 1:
+            problems.append(Problem(
+                ", ".join(p.name for p in paths), None, None, None,
+                f"two formats of the same file '{name}': keep exactly one of them"))
+        elif paths:
+            found[name] = paths[0]
+        elif spec.required:
+            problems.append(Problem(f"{name}.csv", None, None, None,
+                                    "required file is missing (csv, xlsx or sav)"))
+        else:
+            problems.append(Problem(f"{name}.csv", None, None, None,
+                                    "file not present: the chapters that need it will say so",
+                                    severity="notice"))
+    return found, problems
+
+
+def read_file(name: str, path: Path) -> tuple[RawFile, list[Problem]]:
+    """Read one contract file into text cells."""
+    path = Path(path)
+    digest = sha256_file(path)
+    problems: list[Problem] = []
+    reader = {".csv": _read_csv, ".xlsx": _read_xlsx, ".sav": _read_sav}[path.suffix]
+    try:
+        frame, problems = reader(path)
+    except _Refused as exc:
+        return RawFile(name, path, digest, None), [Problem(path.name, None, None, None, str(exc))]
+    if frame is not None:
+        frame.columns = [str(c) for c in frame.columns]
+    return RawFile(name, path, digest, frame), problems
+
+
+class _Refused(Exception):
+    pass
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise _Refused("the file is empty (expected a header row and data rows)")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _Refused(
+            f"not UTF-8 (undecodable byte at row {line}; it looks like Windows-1252/Latin-1): "
+            "save the file as CSV UTF-8") from None
+    header = text.split("\n", 1)[0]
+    if header.count(";") > header.count(","):
+        raise _Refused("semicolon-separated (';'), expected comma-separated CSV: "
+                       "save it as 'CSV UTF-8 (comma delimited)'")
+    from io import StringIO
+    try:
+        frame = pd.read_csv(StringIO(text), dtype=TEXT, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        raise _Refused(f"cannot be parsed as CSV: {exc}") from None
+    return frame, []
+
+
+def _cell_text(value) -> str:
+    """One spreadsheet/SPSS cell as the text the contract expects."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if np.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        if pd.isna(value):
+            return ""
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (np.integer, int)):
+        return str(int(value))
+    return str(value)
+
+
+def _to_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for col in frame.columns:
+        out[str(col)] = pd.array([_cell_text(v) for v in frame[col].tolist()], dtype=TEXT)
+    return pd.DataFrame(out)
+
+
+def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise _Refused(f"cannot be read as an Excel workbook: {exc}") from None
+    if frame.columns.size == 0:
+        raise _Refused("the first sheet is empty (expected a header row and data rows)")
+    return _to_text_frame(frame), []
+
+
+def _read_sav(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    import pyreadstat
+
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True,
+                                          apply_value_formats=False)
+    except Exception as exc:
+        raise _Refused(f"cannot be read as an SPSS .sav file: {exc}") from None
+    problems: list[Problem] = []
+    spec = FILES.get(path.stem)
+    for col, labels in (meta.variable_value_labels or {}).items():
+        var = None
+        if spec is not None and col in spec.columns:
+            var = spec.var(col)
+        if var is not None and var.kind == "code" and frame[col].dtype != object:
+            # numbers whose value labels are the string codes
+            frame[col] = frame[col].map(lambda x, m=labels: m.get(x, x) if pd.notna(x) else x)
+    return _to_text_frame(frame), problems
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a contract table in the format given by ``path``'s suffix.
+
+    CSV: UTF-8, comma-separated. XLSX: first sheet, header row, ISO dates as text cells for
+    date columns. SAV: code columns as numbers with value labels that are the string codes,
+    items with user-missing values 8 and 9 declared.
+    """
+    path = Path(path)
+    spec = FILES[path.stem]
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    elif path.suffix == ".xlsx":
+        frame.to_excel(path, index=False, engine="openpyxl")
+    elif path.suffix == ".sav":
+        _write_sav(frame, path, spec)
+    else:
+        raise ValueError(f"unknown format {path.suffix!r}: expected one of {FORMATS}")
+
+
+def _write_sav(frame: pd.DataFrame, path: Path, spec) -> None:
+    import pyreadstat
+
+    out = pd.DataFrame(index=frame.index)
+    value_labels: dict[str, dict] = {}
+    missing: dict[str, list] = {}
+    for col in frame.columns:
+        var = spec.var(col) if col in spec.columns else None
+        series = frame[col]
+        if var is not None and var.kind == "code" and var.codes and not var.missing_codes:
+            codes = list(var.codes)
+            num = series.map({c: float(i + 1) for i, c in enumerate(codes)})
+            out[col] = num.astype(float)
+            value_labels[col] = {float(i + 1): c for i, c in enumerate(codes)}
+        elif var is not None and var.kind in ("item", "int", "number", "binary"):
+            out[col] = pd.to_numeric(series, errors="coerce").astype(float)
+            if var.missing_codes:
+                missing[col] = [8, 9]
+        else:
+            out[col] = series.astype(object).where(series.notna(), "").astype(str)
+    pyreadstat.write_sav(out, str(path), variable_value_labels=value_labels,
+                         missing_ranges=missing or None)
+
+
+def convert_dir(src: Path, dst: Path, fmt: str) -> list[Path]:
+    """Copy a CSV data directory into ``dst`` in another format (``csv``, ``xlsx``, ``sav``)."""
+    src, dst = Path(src), Path(dst)
+    dst.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in FILES:
+        p = src / f"{name}.csv"
+        if not p.exists():
+            continue
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+        frame = frame.replace("", np.nan)
+        target = dst / f"{name}.{fmt}"
+        write_table(frame, target)
+        written.append(target)
+    return written

@@ -1,0 +1,144 @@
+"""The one publishing path: every table and figure that reaches a report passes through here.
+
+Disclosure control happens here, by construction: counts below ``min_cell`` (but above 0) are
+replaced by a marker, and so are shares, means and other statistics computed from fewer than
+``min_cell`` people. (Secondary suppression is the next step of this module.)
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .text import fmt_int, fmt_num, fmt_pct, t
+
+MARK = "*"
+
+
+def suppress_counts(values: pd.Series, min_cell: int) -> pd.Series:
+    """Boolean mask: counts in 1 … ``min_cell`` − 1 (zero is not disclosive and is kept).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> suppress_counts(pd.Series([0, 1, 4, 5, 12]), 5).tolist()
+    [False, True, True, False, False]
+    """
+    v = pd.to_numeric(values, errors="coerce")
+    return ((v > 0) & (v < min_cell)).fillna(False)
+
+
+def suppress_by_base(base: pd.Series, min_cell: int) -> pd.Series:
+    """Boolean mask: statistics computed from fewer than ``min_cell`` people (base 1 … min_cell−1)."""
+    return suppress_counts(base, min_cell)
+
+
+@dataclass
+class Column:
+    """How one table column is published.
+
+    kind: ``text`` | ``count`` | ``pct`` | ``num`` ; ``base``: the column holding the number of
+    people a ``pct``/``num`` value rests on (suppressed when that is below min_cell).
+    """
+
+    name: str
+    header: str
+    kind: str = "text"
+    base: str | None = None
+    decimals: int = 1
+
+
+def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, language: str,
+               number: str, caption: str, source: str, note: str | None = None) -> tuple[str, int]:
+    """Render a table as accessible HTML with disclosure control applied.
+
+    Returns the HTML and the number of suppressed cells.
+    """
+    body_rows = []
+    suppressed = 0
+    masks = {}
+    for col in columns:
+        if col.kind == "count":
+            masks[col.name] = suppress_counts(df[col.name], min_cell).to_numpy()
+        elif col.kind in ("pct", "num") and col.base:
+            masks[col.name] = suppress_by_base(df[col.base], min_cell).to_numpy()
+        else:
+            masks[col.name] = np.zeros(len(df), dtype=bool)
+    for i, (_, row) in enumerate(df.iterrows()):
+        cells = []
+        for col in columns:
+            v = row[col.name]
+            if masks[col.name][i]:
+                suppressed += 1
+                cells.append(f'<td class="num suppressed">{MARK}</td>')
+                continue
+            if col.kind == "count":
+                s = fmt_int(v, language) if pd.notna(v) else "–"
+            elif col.kind == "pct":
+                s = fmt_num(100 * v, col.decimals, language) if pd.notna(v) else "–"
+            elif col.kind == "num":
+                s = fmt_num(v, col.decimals, language) if pd.notna(v) else "–"
+            else:
+                s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+            cls = ' class="num"' if col.kind != "text" else ""
+            cells.append(f"<td{cls}>{html.escape(s)}</td>")
+        body_rows.append("<tr>" + "".join(cells) + "</tr>")
+    num_cls = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{num_cls if c.kind != "text" else ""}>{html.escape(c.header)}</th>'
+        for c in columns)
+    notes = [f'{html.escape(t("source", language))}: {html.escape(source)}.']
+    if suppressed:
+        notes.append(html.escape(t("suppressed_note", language, min_cell=min_cell)))
+    if note:
+        notes.append(html.escape(note))
+    label = t("table", language)
+    out = (f'<figure class="pku-table" id="tab-{number.replace(".", "-")}">'
+           f'<figcaption><span class="pku-label">{label} {number}</span> '
+           f"{html.escape(caption)}</figcaption>"
+           f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
+           f'<tbody>{"".join(body_rows)}</tbody></table></div>'
+           f'<p class="pku-source">{" ".join(notes)}</p></figure>')
+    return out, suppressed
+
+
+def figure_html(fig, *, language: str, number: str, caption: str, source: str,
+                note: str | None = None, alt: str | None = None) -> str:
+    """Render a matplotlib figure as an embedded PNG with a numbered caption."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight",
+                metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    label = t("figure", language)
+    notes = [f'{html.escape(t("source", language))}: {html.escape(source)}.']
+    if note:
+        notes.append(html.escape(note))
+    return (f'<figure class="pku-figure" id="fig-{number.replace(".", "-")}">'
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt or caption)}"/>'
+            f'<figcaption><span class="pku-label">{label} {number}</span> '
+            f"{html.escape(caption)}</figcaption>"
+            f'<p class="pku-source">{" ".join(notes)}</p></figure>')
+
+
+def publish_count(value, min_cell: int):
+    """A count for results.json: the value, or None when disclosure control withholds it."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return None if 0 < value < min_cell else value
+
+
+def fmt_published(value, min_cell: int, language: str) -> str:
+    """A count for prose: the number, or the marker when it is withheld."""
+    return MARK if publish_count(value, min_cell) is None and value else fmt_int(value, language)
+
+
+__all__ = ["Column", "table_html", "figure_html", "suppress_counts", "suppress_by_base",
+           "publish_count", "fmt_published", "MARK", "fmt_pct"]

@@ -1,0 +1,156 @@
+"""Assembling the report: executed chapter notebooks → one self-contained HTML file with a
+title page, a static table of contents and a provenance appendix."""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from . import __version__, config
+from .params import Params
+from .text import fmt_date, t
+
+HEADING = re.compile(
+    r'<h([23]) class="pku-(chapter|section)" id="([^"]+)">(.*?)</h\1>', re.S)
+
+PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "lifelines", "matplotlib",
+            "seaborn", "papermill", "nbconvert", "nbformat", "ipykernel", "pyarrow", "openpyxl",
+            "pyreadstat")
+
+
+def combine(notebooks: list[Path]) -> nbformat.NotebookNode:
+    """One notebook of all chapters' displayed outputs (streams and errors dropped)."""
+    out = nbformat.v4.new_notebook()
+    out.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                  "language": "python"}
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            outputs = [o for o in cell.get("outputs", [])
+                       if o.get("output_type") in ("display_data", "execute_result")]
+            if not outputs:
+                continue
+            new = nbformat.v4.new_code_cell(source="")
+            new.outputs = outputs
+            for o in new.outputs:
+                if o.get("output_type") == "execute_result":
+                    o["execution_count"] = None
+            out.cells.append(new)
+    return out
+
+
+def toc_html(body: str) -> str:
+    """Static links to every chapter and section heading in ``body``."""
+    items: list[tuple[int, str, str]] = []
+    for level, _, anchor, inner in HEADING.findall(body):
+        text = re.sub(r"<[^>]+>", " ", inner)
+        text = re.sub(r"\s+", " ", text).strip()
+        items.append((int(level), anchor, text))
+    out = ["<ol>"]
+    open_sub = False
+    for level, anchor, text in items:
+        if level == 2:
+            if open_sub:
+                out.append("</ol></li>")
+                open_sub = False
+            elif len(out) > 1:
+                out.append("</li>")
+            out.append(f'<li><a href="#{anchor}">{html.escape(text, quote=False)}</a>')
+        else:
+            if not open_sub:
+                out.append("<ol>")
+                open_sub = True
+            out.append(f'<li><a href="#{anchor}">{html.escape(text, quote=False)}</a></li>')
+    if open_sub:
+        out.append("</ol></li>")
+    elif len(out) > 1:
+        out.append("</li>")
+    out.append("</ol>")
+    return "\n".join(out)
+
+
+def git_state() -> tuple[str, bool]:
+    """(commit, dirty) of the project checkout; ('unknown', False) outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.PROJECT_ROOT,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                cwd=config.PROJECT_ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        return commit, bool(status)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown", False
+
+
+def package_versions() -> dict[str, str]:
+    out = {"pku-eval": __version__}
+    for name in PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def appendix_html(params: Params, sha256: dict[str, str], durations: dict[str, float],
+                  built: str, language: str, number: int) -> str:
+    commit, dirty = git_state()
+    lang = language
+    rows = "".join(f"<tr><td><code>{html.escape(f)}</code></td><td><code>{h}</code></td></tr>"
+                   for f, h in sorted(sha256.items()))
+    pk = "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(v)}</td></tr>"
+                 for n, v in package_versions().items())
+    ch = "".join(
+        f'<tr><td><a href="notebooks/{html.escape(c)}.ipynb">notebooks/{html.escape(c)}.ipynb'
+        f'</a></td><td class="num pku-duration">{d:.1f} s</td></tr>'
+        for c, d in durations.items())
+    params_yaml = yaml.safe_dump(params.notebook_parameters(), allow_unicode=True,
+                                 sort_keys=False)
+    dirty_note = f" ({t('prov_dirty', lang)})" if dirty else ""
+    return (
+        f'<section class="pku-appendix"><h2 class="pku-chapter" id="provenance">'
+        f'<span class="pku-num">{number}</span> {html.escape(t("provenance", lang))}</h2>'
+        f'<p>{html.escape(t("prov_commit", lang))}: <code>{html.escape(commit)}</code>'
+        f"{html.escape(dirty_note)}</p>"
+        f'<p class="pku-build-time">{html.escape(t("prov_build_time", lang))}: {html.escape(built)}</p>'
+        f'<h3>{html.escape(t("prov_chapters", lang))}</h3><table><tbody>{ch}</tbody></table>'
+        f'<h3>{html.escape(t("prov_params", lang))}</h3><pre>{html.escape(params_yaml)}</pre>'
+        f'<h3>{html.escape(t("prov_data", lang))}</h3><table><tbody>{rows}</tbody></table>'
+        f'<h3>{html.escape(t("prov_packages", lang))}</h3><table><tbody>{pk}</tbody></table>'
+        "</section>")
+
+
+def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
+           durations: dict[str, float], built: str) -> str:
+    """The report as one HTML string."""
+    from nbconvert import HTMLExporter
+
+    lang = params.language
+    nb = combine(notebooks)
+    exporter = HTMLExporter(template_name="pku", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+    resources = {"pku": {
+        "lang": "nb" if lang != "en" else "en",
+        "version": __version__,
+        "title": params.title,
+        "css": (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
+        "contents": t("contents", lang),
+        "stage_label": t(f"stage_{params.stage}", lang),
+        "cutoff_label": t("cutoff", lang),
+        "cutoff": fmt_date(params.cutoff_date, lang),
+        "built_label": t("built", lang),
+        "built": built,
+    }}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    appendix = appendix_html(params, sha256, durations, built, lang, len(notebooks) + 1)
+    body = body.replace("<!--PKU-APPENDIX-->", appendix, 1)
+    return body.replace("<!--PKU-TOC-->", toc_html(body), 1)

@@ -1,0 +1,237 @@
+"""From validated text cells to typed, tidy tables, and from those to the data of one report
+stage (cut-off date, withdrawn consent, optional filter).
+
+The one-way data flow: ``validate_dir`` (raw files) → :func:`load` (typed tables) →
+:func:`prepare` (what a report may use) → chapters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import FILES, SCALES, WAVE_OFFSET_DAYS, Scale
+from .errors import DataValidationError, Problem
+from .validate import validate_dir
+
+
+@dataclass
+class Dataset:
+    """Typed input tables of one data directory, as read (nothing cut yet)."""
+
+    data_dir: Path
+    tables: dict[str, pd.DataFrame]
+    sha256: dict[str, str]          # file name (e.g. "survey.csv") -> sha256 of its bytes
+    rows: dict[str, int]            # file name -> data rows
+    problems: list[Problem] = field(default_factory=list)  # warnings and notices
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+
+def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    spec = FILES[name]
+    out = {}
+    for var in spec.variables:
+        s = frame[var.name]
+        if var.kind == "date":
+            out[var.name] = pd.to_datetime(s.where(s != "", None), format="%Y-%m-%d")
+        elif var.kind in ("int", "number", "binary", "item"):
+            out[var.name] = pd.to_numeric(s.where(s != "", None).astype(object)).astype(float)
+        elif var.kind == "code" and var.missing_codes:
+            out[var.name] = s.where(s != "", None).astype(object)
+        else:
+            out[var.name] = s.astype(object).where(s != "", None)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def load(data_dir: Path) -> Dataset:
+    """Read, validate and type every file in ``data_dir``.
+
+    Raises :class:`DataValidationError` listing every problem when the data are not usable.
+    """
+    files, problems = validate_dir(Path(data_dir))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataValidationError(problems)
+    tables = {name: _typed(name, raw.frame) for name, raw in files.items()}
+    return Dataset(
+        data_dir=Path(data_dir),
+        tables=tables,
+        sha256={raw.filename: raw.sha256 for raw in files.values()},
+        rows={raw.filename: len(raw.frame) for raw in files.values()},
+        problems=[p for p in problems if p.severity != "error"],
+    )
+
+
+# ---------------------------------------------------------------- scales and missing codes
+
+def clean_items(frame: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """Return a copy in which the missing codes 8 ("don't know") and 9 ("not answered")
+    of the listed items are NaN."""
+    out = frame.copy()
+    for col in items:
+        if col in out:
+            out[col] = out[col].where(~out[col].isin((8, 9)))
+    return out
+
+
+def scale_score(frame: pd.DataFrame, scale: Scale) -> pd.Series:
+    """Scale score per DATA_CONTRACT.md: mean of the items, reversed items as
+    (low + high) − x, when at least ``scale.min_items`` are answered; else NaN.
+
+    Expects items already cleaned of missing codes (:func:`clean_items`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pku_eval.codebook import SCALES
+    >>> df = pd.DataFrame({f"participation_{i}": [4, 4, None] for i in range(1, 5)})
+    >>> scale_score(df, SCALES["participation"]).tolist()
+    [4.0, 4.0, nan]
+    """
+    items = frame[list(scale.items)].astype(float)
+    for col in scale.reversed_items:
+        items[col] = (scale.low + scale.high) - items[col]
+    answered = items.notna().sum(axis=1)
+    score = items.mean(axis=1)
+    return score.where(answered >= scale.min_items)
+
+
+def reversed_items(frame: pd.DataFrame, scale: Scale) -> pd.DataFrame:
+    """The scale's items with reversed items turned, (low + high) − x."""
+    items = frame[list(scale.items)].astype(float)
+    for col in scale.reversed_items:
+        items[col] = (scale.low + scale.high) - items[col]
+    return items
+
+
+def _item_columns(name: str) -> list[str]:
+    spec = FILES[name]
+    return [v.name for v in spec.variables if v.missing_codes]
+
+
+# ---------------------------------------------------------------- one report stage
+
+@dataclass
+class StageData:
+    """The data one report stage may use.
+
+    ``participants`` holds everyone enrolled by the cut-off, with the columns of their office
+    (``project``, ``role``, ``method``) and ``withdrawn`` (bool); every other table has the
+    withdrawn participants' rows removed and rows dated after the cut-off dropped.
+    ``survey_raw`` keeps the missing codes 8/9 for the data-quality counts; ``survey`` has them
+    as NaN and carries the scale scores.
+    """
+
+    cutoff: pd.Timestamp
+    offices: pd.DataFrame
+    participants: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    sha256: dict[str, str]
+    rows: dict[str, int]
+    problems: list[Problem]
+
+    @property
+    def analysed(self) -> pd.DataFrame:
+        """Participants whose data may be used (enrolled by the cut-off, not withdrawn)."""
+        return self.participants[~self.participants["withdrawn"]]
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        return self.tables.get(name)
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+
+def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
+    """Apply the cut-off date, withdrawn consent and an optional filter
+    (``{"project": ...}`` or ``{"office": ...}``) to a dataset."""
+    cutoff = pd.Timestamp(cutoff_date)
+    offices = ds.tables["offices"].copy()
+    if filter:
+        for key, value in filter.items():
+            offices = offices[offices[key] == value]
+    part = ds.tables["participants"]
+    part = part[part["office"].isin(offices["office"]) & (part["enrolled_date"] <= cutoff)]
+    part = part.merge(offices[["office", "project", "role", "method"]], on="office", how="left")
+    part["withdrawn"] = part["withdrawn_date"].notna()
+    part["followup_end"] = pd.NaT
+    keep = set(part.loc[~part["withdrawn"], "participant_id"])
+
+    tables: dict[str, pd.DataFrame] = {}
+    for name, frame in ds.tables.items():
+        if name in ("offices", "participants"):
+            continue
+        spec = FILES[name]
+        fr = frame
+        if "participant_id" in fr:
+            fr = fr[fr["participant_id"].isin(keep)]
+        elif "office" in fr:
+            fr = fr[fr["office"].isin(offices["office"])]
+        if spec.date_column:
+            fr = fr[fr[spec.date_column] <= cutoff]
+        tables[name] = fr.reset_index(drop=True)
+
+    if "survey" in tables:
+        tables["survey_raw"] = tables["survey"]
+        tables["survey"] = _scored(tables["survey"], "survey")
+    if "learning_survey" in tables:
+        tables["learning_survey_raw"] = tables["learning_survey"]
+        tables["learning_survey"] = _scored(tables["learning_survey"], "learning_survey")
+    if "employer_survey" in tables:
+        tables["employer_survey"] = clean_items(tables["employer_survey"],
+                                                _item_columns("employer_survey"))
+    if "outcomes" in tables:
+        out = tables["outcomes"].copy()
+        out["followup_end"] = out["followup_date"].where(out["followup_date"] <= cutoff, cutoff)
+        out["employed"] = (out["first_job_date"].notna()
+                           & (out["first_job_date"] <= out["followup_end"]))
+        out.loc[out["followup_date"] > cutoff, "status"] = None
+        tables["outcomes"] = out
+        fu = out.set_index("participant_id")["followup_end"]
+        part["followup_end"] = part["participant_id"].map(fu)
+    return StageData(cutoff=cutoff, offices=offices.reset_index(drop=True),
+                     participants=part.reset_index(drop=True), tables=tables,
+                     sha256=dict(ds.sha256), rows=dict(ds.rows), problems=list(ds.problems))
+
+
+def _scored(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    out = clean_items(frame, _item_columns(name))
+    if "employment" in out:
+        out["employment"] = out["employment"].where(~out["employment"].isin(("8", "9")))
+    for scale in SCALES.values():
+        if scale.file == name:
+            out[scale.name] = scale_score(out, scale)
+    return out
+
+
+def due_waves(participants: pd.DataFrame, survey: pd.DataFrame | None, cutoff,
+              waves: list[str]) -> pd.DataFrame:
+    """One row per participant × wave: ``due`` and ``answered`` (REPORT_SPEC.md "Due").
+
+    A wave is due when ``enrolled_date`` + offset ≤ cut-off (T0 0, T1 183, T2 365 days), or
+    when the participant answered it.
+    """
+    cutoff = pd.Timestamp(cutoff)
+    base = participants[["participant_id", "office", "arm", "project", "enrolled_date"]]
+    frames = []
+    for wave in waves:
+        d = base.assign(wave=wave)
+        if survey is not None and len(survey):
+            got = survey.loc[survey["wave"] == wave, "participant_id"]
+            d["answered"] = d["participant_id"].isin(got).to_numpy()
+        else:
+            d["answered"] = False
+        d["due"] = ((d["enrolled_date"] + pd.Timedelta(days=WAVE_OFFSET_DAYS[wave]) <= cutoff)
+                    | d["answered"])
+        frames.append(d)
+    if not frames:
+        return base.assign(wave=None, answered=False, due=False).iloc[:0]
+    return pd.concat(frames, ignore_index=True)
+
+
+__all__ = ["Dataset", "StageData", "load", "prepare", "scale_score", "clean_items",
+           "reversed_items", "due_waves"]

@@ -1,0 +1,306 @@
+"""Validation of a data directory against the data contract (DATA_CONTRACT.md, version 1).
+
+All checks are vectorised and every problem is collected (bounded per file and check, with a
+count of the rest), so that a researcher sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codebook import FILES, FileSpec, Var
+from .errors import MAX_PER_FILE, Problem
+from .io import RawFile, find_files, read_file
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Collector:
+    """Collects problems, at most ``limit`` per (file, column, check), with a count of the rest."""
+
+    def __init__(self, limit: int = MAX_PER_FILE):
+        self.limit = limit
+        self.problems: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def rows(self, file: str, column: str | None, mask, values, expected: str,
+             severity: str = "error", show_value: bool = True) -> None:
+        """Add one problem per True row of ``mask`` (row numbers as a spreadsheet shows them)."""
+        mask = np.asarray(mask, dtype=bool)
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return
+        vals = None if values is None else np.asarray(values, dtype=object)
+        for i in idx[: self.limit]:
+            value = None if (vals is None or not show_value) else str(vals[i])
+            self.problems.append(Problem(file, int(i) + 2, column, value, expected, severity))
+        rest = idx.size - self.limit
+        if rest > 0:
+            self.problems.append(Problem(file, None, column, None,
+                                         f"... and {rest} more rows with the same problem "
+                                         f"({expected})", severity))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+# ---------------------------------------------------------------- national identity numbers
+
+_W1 = np.array([3, 7, 6, 1, 8, 9, 4, 5, 2])
+_W2 = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
+
+
+def looks_like_national_id(values: pd.Series) -> np.ndarray:
+    """True where a cell holds an 11-digit number with valid mod-11 check digits
+    (Norwegian fødselsnummer or D-number). Vectorised."""
+    s = pd.Series(values, dtype="string[pyarrow]").str.strip()
+    cand = s.str.fullmatch(r"\d{11}").fillna(False).to_numpy(dtype=bool)
+    out = np.zeros(len(s), dtype=bool)
+    if not cand.any():
+        return out
+    digits = np.array([[int(c) for c in v] for v in s[cand].tolist()])
+    k1 = (11 - (digits[:, :9] @ _W1) % 11) % 11
+    k2 = (11 - (digits[:, :10] @ _W2) % 11) % 11
+    valid = (k1 == digits[:, 9]) & (k2 == digits[:, 10]) & (k1 != 10) & (k2 != 10)
+    day = digits[:, 0] * 10 + digits[:, 1]
+    day = np.where(day > 40, day - 40, day)  # D-numbers add 4 to the first digit
+    month = digits[:, 2] * 10 + digits[:, 3]
+    valid &= (day >= 1) & (day <= 31) & (month >= 1) & (month <= 12)
+    out[np.flatnonzero(cand)] = valid
+    return out
+
+
+# ---------------------------------------------------------------- per-column checks
+
+def _parse_dates(s: pd.Series) -> pd.Series:
+    ok = s.str.fullmatch(ISO_DATE.pattern).fillna(False)
+    parsed = pd.to_datetime(s.where(ok, None), format="%Y-%m-%d", errors="coerce")
+    return parsed
+
+
+def _check_column(c: Collector, spec: FileSpec, var: Var, s: pd.Series) -> None:
+    f = f"{spec.name}"
+    empty = (s == "").to_numpy(dtype=bool)
+    if not var.nullable:
+        c.rows(f, var.name, empty, s, "a value is required (the cell is empty)")
+    filled = ~empty
+    kind = var.kind
+    if kind == "id":
+        ok = (s.str.len() >= 5) & s.str.contains("[A-Za-z]", regex=True)
+        bad = filled & ~ok.fillna(False).to_numpy(dtype=bool)
+        c.rows(f, var.name, bad, s, "an id of at least 5 characters with at least one letter "
+               "(e.g. P-00012)")
+    elif kind == "code":
+        ok = pd.Series(False, index=s.index)
+        if var.codes:
+            allowed = list(var.codes)
+            ok = s.isin(allowed)
+            if var.missing_codes:
+                ok |= s.isin(["8", "9"])
+            expected = "one of " + ", ".join(allowed) + (" (or 8/9 missing codes)" if var.missing_codes else "")
+        else:
+            ok = s.str.fullmatch(CODE_PATTERN).fillna(False)
+            expected = "a lower-case code (letters, digits, _)"
+        bad = filled & ~ok.to_numpy(dtype=bool)
+        if bad.any():
+            stripped = s.str.strip().str.lower()
+            hint = stripped.isin(list(var.codes)) if var.codes else pd.Series(False, index=s.index)
+            hint = hint.to_numpy(dtype=bool)
+            c.rows(f, var.name, bad & hint, s, expected + " (codes are lower-case, without "
+                   "spaces around them)")
+            c.rows(f, var.name, bad & ~hint, s, expected)
+    elif kind == "date":
+        parsed = _parse_dates(s)
+        bad = filled & parsed.isna().to_numpy(dtype=bool)
+        c.rows(f, var.name, bad, s, "a date as YYYY-MM-DD")
+    elif kind in ("int", "number", "binary", "item"):
+        if kind == "number":
+            num = pd.to_numeric(s.where(filled, None).astype(object), errors="coerce")
+            comma = filled & s.str.fullmatch(r"-?\d+,\d+").fillna(False).to_numpy(dtype=bool)
+            c.rows(f, var.name, comma, s, "a number with a decimal point (found a decimal comma)")
+            notnum = filled & num.isna().to_numpy(dtype=bool) & ~comma
+            c.rows(f, var.name, notnum, s, "a number")
+        else:
+            isint = s.str.fullmatch(r"-?\d+").fillna(False).to_numpy(dtype=bool)
+            num = pd.to_numeric(s.where(pd.Series(isint, index=s.index), None).astype(object),
+                                errors="coerce")
+            notnum = filled & ~isint
+            what = {"int": "a whole number", "binary": "0 or 1", "item": "a whole number"}[kind]
+            c.rows(f, var.name, notnum, s, what)
+        num = num.to_numpy(dtype=float)
+        if kind == "binary":
+            lo, hi = 0, 1
+        else:
+            lo, hi = var.low, var.high
+        if lo is not None:
+            with np.errstate(invalid="ignore"):
+                out = ~np.isnan(num) & ((num < lo) | (num > hi))
+            if var.missing_codes:
+                out &= ~np.isin(num, (8, 9))
+            rng = f"{lo:g}–{hi:g}" if kind != "binary" else "0 or 1"
+            extra = " (or 8 = don't know, 9 = not answered)" if var.missing_codes else ""
+            c.rows(f, var.name, out, s, f"a value in {rng}{extra}")
+    if var.unique:
+        dup = filled & s.duplicated(keep="first").to_numpy(dtype=bool)
+        c.rows(f, var.name, dup, s, "a unique value (this one appears on an earlier row)")
+
+
+def check_file(raw: RawFile, c: Collector) -> bool:
+    """Structural and per-column checks of one file. Returns True when columns are usable."""
+    spec = FILES[raw.name]
+    frame = raw.frame
+    fname = raw.filename
+    if frame is None:
+        return False
+    cols = list(frame.columns)
+    for col in cols:
+        ids = looks_like_national_id(frame[col])
+        if ids.any():
+            c.add(Problem(fname, None, col, None,
+                          "holds what looks like Norwegian national identity numbers "
+                          f"({int(ids.sum())} cells with valid check digits): the file is refused; "
+                          "pseudonymise the column first (the values are not shown)"))
+    missing = [v.name for v in spec.variables if v.required and v.name not in cols]
+    for name in missing:
+        near = [col for col in cols if col.strip().lower().replace(" ", "_") == name]
+        hint = f" (found '{near[0]}': column names are lower-case snake_case)" if near else ""
+        c.add(Problem(fname, None, name, None, f"required column is missing{hint}"))
+    for col in cols:
+        if col not in spec.columns:
+            c.add(Problem(fname, None, col, None,
+                          "unknown extra column: kept but ignored", severity="warning"))
+    if len(frame) == 0:
+        c.add(Problem(fname, None, None, None, "the file has a header but no data rows"))
+        return False
+    for var in spec.variables:
+        if var.name in cols:
+            _check_column(c, _named(spec, fname), var, frame[var.name])
+    return not missing
+
+
+def _named(spec: FileSpec, fname: str) -> FileSpec:
+    return FileSpec(fname, spec.required, spec.label_nb, spec.label_en, spec.variables,
+                    spec.date_column)
+
+
+# ---------------------------------------------------------------- checks across files
+
+def check_references(files: dict[str, RawFile], c: Collector) -> None:
+    """Ids and codes that point into another file, and the contract's cross-file rules."""
+    offices = files.get("offices")
+    participants = files.get("participants")
+    off = offices.frame if offices is not None and offices.frame is not None else None
+    par = participants.frame if participants is not None and participants.frame is not None else None
+    office_set = set(off["office"].tolist()) if off is not None and "office" in off else None
+    for name in ("participants", "learning_survey", "employer_survey"):
+        raw = files.get(name)
+        if raw is None or raw.frame is None or office_set is None or "office" not in raw.frame:
+            continue
+        s = raw.frame["office"]
+        bad = (s != "").to_numpy(dtype=bool) & ~s.isin(office_set).to_numpy(dtype=bool)
+        c.rows(raw.filename, "office", bad, s, "an office listed in offices")
+
+    if par is None or not {"participant_id", "office", "arm", "enrolled_date"} <= set(par.columns):
+        return
+    p = par.set_index("participant_id", drop=False)
+    p = p[~p.index.duplicated()]
+    enrolled = _parse_dates(p["enrolled_date"])
+    if off is not None and {"office", "role", "method"} <= set(off.columns):
+        o = off.drop_duplicates("office").set_index("office")
+        role = par["office"].map(o["role"])
+        arm = par["arm"]
+        bad = ((arm == "external_control") & (role == "trial")).fillna(False)
+        c.rows(participants.filename, "arm", bad, arm,
+               "external_control participants belong to reference offices (this office is a trial office)")
+        bad = (arm.isin(["treatment", "internal_control"]) & (role == "reference")).fillna(False)
+        c.rows(participants.filename, "arm", bad, arm,
+               "treatment and internal_control participants belong to trial offices "
+               "(this office is a reference office)")
+        method = p["office"].map(o["method"])
+    else:
+        method = None
+    if "randomised" in par:
+        bad = ((par["randomised"] == "1") & ~par["arm"].isin(["treatment", "internal_control"]))
+        c.rows(participants.filename, "randomised", bad, par["randomised"],
+               "randomised = 1 only for treatment and internal_control participants")
+    if "withdrawn_date" in par:
+        w = _parse_dates(par["withdrawn_date"])
+        e = _parse_dates(par["enrolled_date"])
+        bad = (w < e).fillna(False)
+        c.rows(participants.filename, "withdrawn_date", bad, par["withdrawn_date"],
+               "a date not before enrolled_date")
+
+    def ref_checks(name: str, date_col: str | None, date_what: str) -> pd.Series | None:
+        raw = files.get(name)
+        if raw is None or raw.frame is None or "participant_id" not in raw.frame:
+            return None
+        fr = raw.frame
+        pid = fr["participant_id"]
+        known = pid.isin(p.index).to_numpy(dtype=bool)
+        c.rows(raw.filename, "participant_id", (pid != "").to_numpy(dtype=bool) & ~known, pid,
+               "a participant_id listed in participants")
+        if date_col and date_col in fr:
+            d = _parse_dates(fr[date_col])
+            e = pid.map(enrolled)
+            bad = (d < e).fillna(False)
+            c.rows(raw.filename, date_col, bad, fr[date_col],
+                   f"{date_what} not before the participant's enrolled_date")
+        return pid
+
+    pid = ref_checks("survey", "response_date", "a response date")
+    survey = files.get("survey")
+    if pid is not None and "wave" in survey.frame:
+        dup = survey.frame.duplicated(["participant_id", "wave"], keep="first")
+        c.rows(survey.filename, "wave", dup, survey.frame["wave"],
+               "at most one row per participant and wave (this wave appears on an earlier row)")
+    pid = ref_checks("se_log", "date", "a log date")
+    se = files.get("se_log")
+    if pid is not None:
+        arm = pid.map(p["arm"])
+        bad = (pid.isin(p.index) & (arm != "treatment")).to_numpy(dtype=bool)
+        c.rows(se.filename, "participant_id", bad, None,
+               "SE-log rows belong to treatment participants (this participant is not in the treatment arm)")
+        if method is not None:
+            m = pid.map(method)
+            bad = (pid.isin(p.index) & (arm == "treatment") & (m != "se")).fillna(False)
+            c.rows(se.filename, "participant_id", bad, None,
+                   "SE-log rows belong to participants at offices whose method is se")
+    pid = ref_checks("outcomes", "first_job_date", "a first job date")
+    out = files.get("outcomes")
+    if pid is not None and {"first_job_date", "followup_date"} <= set(out.frame.columns):
+        fj = _parse_dates(out.frame["first_job_date"])
+        fu = _parse_dates(out.frame["followup_date"])
+        bad = (fj > fu).fillna(False)
+        c.rows(out.filename, "first_job_date", bad, out.frame["first_job_date"],
+               "a date not after followup_date")
+    ls = files.get("learning_survey")
+    if ls is not None and ls.frame is not None and {"respondent_id", "round"} <= set(ls.frame.columns):
+        dup = ls.frame.duplicated(["respondent_id", "round"], keep="first")
+        c.rows(ls.filename, "respondent_id", dup, ls.frame["respondent_id"],
+               "at most one row per respondent and round")
+
+
+def validate_dir(data_dir: Path) -> tuple[dict[str, RawFile], list[Problem]]:
+    """Read and check every file of a data directory. Returns the files and all problems
+    (errors, warnings and notices); the data are usable when no problem is an error."""
+    found, problems = find_files(Path(data_dir))
+    c = Collector()
+    c.problems.extend(problems)
+    files: dict[str, RawFile] = {}
+    usable: dict[str, RawFile] = {}
+    for name, path in found.items():
+        raw, probs = read_file(name, path)
+        c.problems.extend(probs)
+        files[name] = raw
+        if check_file(raw, c):
+            usable[name] = raw
+    check_references(usable, c)
+    return files, c.problems

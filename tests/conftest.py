@@ -1,0 +1,37 @@
+"""Shared fixtures: demo data written once per test session (small and default sizes)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pku_eval.demo import write_demo
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """The default demo data (what `make report` uses), written once."""
+    d = tmp_path_factory.mktemp("demo")
+    write_demo(d)
+    return d
+
+
+@pytest.fixture
+def data_copy(demo_dir, tmp_path) -> Path:
+    """A private copy of the demo data that a test may break."""
+    d = tmp_path / "data"
+    shutil.copytree(demo_dir, d)
+    return d
+
+
+def read(d: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def write(d: Path, name: str, frame: pd.DataFrame) -> None:
+    frame.to_csv(d / f"{name}.csv", index=False)
