@@ -31,6 +31,8 @@ import pathlib
 import numpy as np
 import pandas as pd
 
+from .codebook import FILES
+
 __all__ = [
     "DEFAULT_PARTICIPANTS",
     "DEFAULT_SEED",
@@ -185,6 +187,7 @@ _TINY_OFFICE, _TINY_PER_600 = "jobbhuset", 4
 _ALLOCATION_BLOCK = ("treatment",) * 3 + ("internal_control",) * 2  # permuted blocks, 60/40
 _WITHDRAWN_SHARE = 0.025
 _FORCED_WITHDRAWALS = 2  # at least this many before and after the interim cut-off
+_MIN_WITHDRAWN_PER_ARM = 5  # = default min_cell: the final demo report publishes every count
 
 _BENEFITS = ("aap", "sosialhjelp", "kvp", "dagpenger", "ufore", "ingen", "annet")
 _BENEFIT_PROBS = {  # adults (KLAR) and young users (Ung@jobb, Sør-Trøndelag)
@@ -197,15 +200,20 @@ _EDUCATION_PROBS = (0.35, 0.40, 0.15, 0.10)
 # Participant scales: items, range, baseline mean and sd of the person level, sd of the change
 # between waves (occasion), sd of item noise, items stored reversed (1-based).
 _SCALES = {
-    "mastery": dict(items=7, low=1, high=4, mean=2.55, person_sd=0.40, occasion_sd=0.20,
-                    item_sd=0.35, reversed=(1, 3, 4, 6, 7)),
-    "satisfaction": dict(items=5, low=1, high=5, mean=3.30, person_sd=0.55, occasion_sd=0.25,
-                         item_sd=0.60, reversed=()),
-    "participation": dict(items=4, low=1, high=5, mean=3.00, person_sd=0.55, occasion_sd=0.25,
-                          item_sd=0.60, reversed=()),
+    # Latent levels are bounded (normal draws cut symmetrically at ±_Z_BOUND SD, so their mean is
+    # unchanged) and item noise is uniform ±item_halfwidth; the parameters keep every item
+    # inside the scale, so nothing is clipped and the planted changes hold exactly in the
+    # expected scale scores (checked in _likert).
+    "mastery": dict(items=7, low=1, high=4, mean=2.50, person_sd=0.30, occasion_sd=0.15,
+                    item_halfwidth=0.30, reversed=(1, 3, 4, 6, 7)),
+    "satisfaction": dict(items=5, low=1, high=5, mean=3.00, person_sd=0.45, occasion_sd=0.20,
+                         item_halfwidth=0.25, reversed=()),
+    "participation": dict(items=4, low=1, high=5, mean=2.90, person_sd=0.45, occasion_sd=0.20,
+                          item_halfwidth=0.30, reversed=()),
 }
-_LEARNING_SCALES = {"arenas": 2.80, "sharing": 3.10, "research": 2.50}  # pre-round means
-_LEARNING_SD = dict(person_sd=0.50, occasion_sd=0.30, item_sd=0.55)
+_Z_BOUND = 2.0
+_LEARNING_SCALES = {"arenas": 2.80, "sharing": 3.00, "research": 2.60}  # pre-round means
+_LEARNING_SD = dict(person_sd=0.45, occasion_sd=0.25, item_halfwidth=0.20)
 _LEARNING_RESPONSE, _LEARNING_SAME_PERSON = 0.70, 0.50
 
 # Missing values in 1-5 items, health and the survey's employment item.
@@ -243,25 +251,7 @@ _STAGE_DAYS = (21, 60, 120)  # typical days to stages 2, 3 and 3-or-4, scaled pe
 
 _EMPLOYERS_PER_SE_PARTICIPANT = 0.27
 
-_COLUMNS = {
-    "offices": list(OFFICES.columns),
-    "participants": ["participant_id", "office", "arm", "randomised", "enrolled_date",
-                     "birth_year", "gender", "main_benefit", "education", "immigrant",
-                     "withdrawn_date"],
-    "survey": ["participant_id", "wave", "response_date", "employment", "hours_per_week",
-               *[f"mastery_{i}" for i in range(1, 8)],
-               *[f"satisfaction_{i}" for i in range(1, 6)],
-               *[f"participation_{i}" for i in range(1, 5)],
-               "health", "life_satisfaction"],
-    "se_log": ["log_id", "participant_id", "coach_id", "date", "contact_type", "counterpart",
-               "se_stage", "minutes"],
-    "outcomes": ["participant_id", "followup_date", "first_job_date", "status"],
-    "learning_survey": ["respondent_id", "office", "round", "response_date", "role",
-                        "tenure_years", "in_project",
-                        *[f"{s}_{i}" for s in _LEARNING_SCALES for i in range(1, 5)]],
-    "employer_survey": ["employer_id", "office", "response_date", "sector", "size",
-                        *[f"followup_{i}" for i in range(1, 7)], "would_recommend"],
-}
+_COLUMNS = {name: spec.columns for name, spec in FILES.items()}  # the contract's order
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,7 +405,7 @@ def _participants(rng: np.random.Generator, n: int) -> pd.DataFrame:
         "main_benefit": benefit,
         "education": _draw(rng, _EDUCATION, _EDUCATION_PROBS, n),
         "immigrant": (rng.random(n) < 0.25).astype(np.int64),
-        "withdrawn_date": _dates(_withdrawals(rng, enrolled)),
+        "withdrawn_date": _dates(_withdrawals(rng, enrolled, arm)),
     })
 
 
@@ -438,14 +428,14 @@ def _survey(rng: np.random.Generator, people: pd.DataFrame, job_day: np.ndarray)
 
     level = {}
     for scale, spec in _SCALES.items():
-        person = spec["mean"] + spec["person_sd"] * rng.standard_normal(len(people))
+        person = spec["mean"] + spec["person_sd"] * _bounded_z(rng, len(people))
         change = np.zeros(rows)
         for w in (1, 2):
             planted = {g: c[waves[w]] for g, c in PLANTED["scale_change"][scale].items()}
             change[wave == w] = _lookup(planted, group[wave == w])
-        level[scale] = person[who] + change + spec["occasion_sd"] * rng.standard_normal(rows)
+        level[scale] = person[who] + change + spec["occasion_sd"] * _bounded_z(rng, rows)
         items = _likert(rng, level[scale], spec["items"], spec["low"], spec["high"],
-                        spec["item_sd"])
+                        spec["item_halfwidth"])
         for j in spec["reversed"]:  # stored as worded: negatively worded items reversed
             items[:, j - 1] = spec["low"] + spec["high"] - items[:, j - 1]
         items = _with_missing_codes(rng, items)
@@ -453,7 +443,7 @@ def _survey(rng: np.random.Generator, people: pd.DataFrame, job_day: np.ndarray)
             columns[f"{scale}_{j + 1}"] = _int_column(items[:, j])
 
     mastery_z = (level["mastery"] - _SCALES["mastery"]["mean"]) / _SCALES["mastery"]["person_sd"]
-    health = _likert(rng, 3.2 + 0.35 * mastery_z, 1, 1, 5, 0.7)
+    health = _likert(rng, 3.2 + 0.35 * mastery_z, 1, 1, 5, 0.7, clip=True)
     columns["health"] = _int_column(_with_missing_codes(rng, health)[:, 0])
     life = np.clip(np.rint(5.8 + 0.9 * mastery_z + 1.5 * rng.standard_normal(rows)), 0, 10)
     columns["life_satisfaction"] = _int_column(np.where(rng.random(rows) < _EMPTY, np.nan, life))
@@ -602,10 +592,11 @@ def _learning_survey(rng: np.random.Generator) -> pd.DataFrame:
         "in_project": in_project[who].astype(np.int64),
     }
     for scale, mean in _LEARNING_SCALES.items():
-        person = mean + _LEARNING_SD["person_sd"] * rng.standard_normal(persons)
+        person = mean + _LEARNING_SD["person_sd"] * _bounded_z(rng, persons)
         level = (person[who] + PLANTED["learning_change"][scale] * post
-                 + _LEARNING_SD["occasion_sd"] * rng.standard_normal(rows))
-        items = _with_missing_codes(rng, _likert(rng, level, 4, 1, 5, _LEARNING_SD["item_sd"]))
+                 + _LEARNING_SD["occasion_sd"] * _bounded_z(rng, rows))
+        items = _with_missing_codes(
+            rng, _likert(rng, level, 4, 1, 5, _LEARNING_SD["item_halfwidth"]))
         for j in range(4):
             columns[f"{scale}_{j + 1}"] = _int_column(items[:, j])
     return pd.DataFrame(columns)
@@ -619,7 +610,7 @@ def _employer_survey(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataF
     n = max(5, round(_EMPLOYERS_PER_SE_PARTICIPANT * len(se_people)))
     weights = se_people.value_counts().reindex(se_offices, fill_value=0).to_numpy() + 1.0
     level = rng.normal(3.9, 0.6, n)
-    items = _with_missing_codes(rng, _likert(rng, level, 6, 1, 5, 0.55))
+    items = _with_missing_codes(rng, _likert(rng, level, 6, 1, 5, 0.55, clip=True))
     columns = {
         "employer_id": _ids("E", n, 4),
         "office": _draw(rng, tuple(se_offices), weights / weights.sum(), n),
@@ -669,7 +660,7 @@ def _allocate(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]
     return np.concatenate(office), np.concatenate(arm)
 
 
-def _withdrawals(rng: np.random.Generator, enrolled: np.ndarray) -> np.ndarray:
+def _withdrawals(rng: np.random.Generator, enrolled: np.ndarray, arm: np.ndarray) -> np.ndarray:
     """Day of withdrawn consent (``-1`` = not withdrawn), after enrolment, up to 2016-12-31.
 
     About 2.5% withdraw at a uniform day between enrolment and 2016-12-31. So that both cases
@@ -679,6 +670,11 @@ def _withdrawals(rng: np.random.Generator, enrolled: np.ndarray) -> np.ndarray:
     n = len(enrolled)
     withdrawn = np.full(n, -1, dtype=np.int64)
     chosen = rng.random(n) < _WITHDRAWN_SHARE
+    for a in np.unique(arm):  # at least _MIN_WITHDRAWN_PER_ARM in each arm of 50 or more
+        rows = np.flatnonzero(arm == a)
+        lacking = _MIN_WITHDRAWN_PER_ARM - int(chosen[rows].sum())
+        if len(rows) >= 50 and lacking > 0:
+            chosen[rng.choice(rows[~chosen[rows]], lacking, replace=False)] = True
     withdrawn[chosen] = rng.integers(enrolled[chosen] + 1, FOLLOWUP + 1)
 
     early = enrolled < INTERIM_CUTOFF
@@ -751,12 +747,26 @@ def _coaches(rng: np.random.Generator, office: np.ndarray, owner: np.ndarray) ->
 
 
 def _likert(rng: np.random.Generator, level: np.ndarray, items: int, low: int, high: int,
-            item_sd: float) -> np.ndarray:
-    """Integer items from one latent level per row: level + item noise, clipped, then rounded
-    stochastically (so that the expected item equals the clipped continuous value)."""
-    x = np.clip(level[:, None] + item_sd * rng.standard_normal((len(level), items)), low, high)
+            halfwidth: float, clip: bool = False) -> np.ndarray:
+    """Integer items from one latent level per row: level + uniform item noise (±halfwidth),
+    then rounded stochastically, so that the expected item equals the level exactly.
+
+    With ``clip=False`` (planted scales) a value outside ``low``–``high`` is a bug in the
+    parameters and raises; with ``clip=True`` (unplanted items) it is clipped.
+    """
+    x = level[:, None] + rng.uniform(-halfwidth, halfwidth, (len(level), items))
+    if clip:
+        x = np.clip(x, low, high)
+    elif x.size and (x.min() < low or x.max() > high):
+        raise RuntimeError("demo scale parameters let items leave the scale: the planted "
+                           "changes would be biased by clipping")
     floor = np.floor(x)
     return (floor + (rng.random(x.shape) < x - floor)).astype(float)
+
+
+def _bounded_z(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Standard normal draws cut at ±_Z_BOUND (symmetric, so the mean stays 0)."""
+    return np.clip(rng.standard_normal(size), -_Z_BOUND, _Z_BOUND)
 
 
 def _with_missing_codes(rng: np.random.Generator, items: np.ndarray) -> np.ndarray:

@@ -213,3 +213,13 @@ def fmt_date(d, language: str = "nb") -> str:
     months = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
               "september", "oktober", "november", "desember"]
     return f"{d.day}. {months[d.month - 1]} {d.year}"
+
+
+def register(strings: dict[str, dict[str, str]]) -> None:
+    """Add a chapter's texts to :data:`STRINGS` (each key needs both ``nb`` and ``en``)."""
+    for key, entry in strings.items():
+        if set(entry) != {"nb", "en"}:
+            raise ValueError(f"text '{key}' needs exactly the languages nb and en, has {sorted(entry)}")
+        if key in STRINGS and STRINGS[key] != entry:
+            raise ValueError(f"text '{key}' is defined twice with different wording")
+        STRINGS[key] = entry

@@ -1,0 +1,71 @@
+"""Statistical functions of the evaluation suite (pingouin style).
+
+Each function takes a long-format DataFrame plus column names and returns one tidy DataFrame
+with fixed snake_case columns (``estimate``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ...),
+unrounded. One module per family of methods:
+
+- :mod:`~pku_eval.stats.proportions`: ``risk_difference``, ``risk_ratio``, ``odds_ratio``,
+  ``adjusted_odds_ratio``, ``wilson_interval``
+- :mod:`~pku_eval.stats.survival`: ``cox_hazard_ratio``, ``kaplan_meier``, ``logrank``
+- :mod:`~pku_eval.stats.mixed`: ``arm_by_wave``, ``fit_random_intercept``
+- :mod:`~pku_eval.stats.reliability`: ``cronbach_alpha``, ``mcdonald_omega``
+- :mod:`~pku_eval.stats.missing`: ``little_mcar``
+- :mod:`~pku_eval.stats.means`: ``welch_difference``, ``paired_difference``, ``mean_ci``
+
+The functions can be imported from here (``from pku_eval.stats import risk_difference``); a
+module is imported on first use, so that importing the package stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_FUNCTIONS = {
+    "wilson_interval": "proportions",
+    "risk_difference": "proportions",
+    "risk_ratio": "proportions",
+    "odds_ratio": "proportions",
+    "adjusted_odds_ratio": "proportions",
+    "cox_hazard_ratio": "survival",
+    "kaplan_meier": "survival",
+    "logrank": "survival",
+    "fit_random_intercept": "mixed",
+    "arm_by_wave": "mixed",
+    "cronbach_alpha": "reliability",
+    "mcdonald_omega": "reliability",
+    "little_mcar": "missing",
+    "welch_difference": "means",
+    "paired_difference": "means",
+    "mean_ci": "means",
+}
+
+__all__ = [
+    "adjusted_odds_ratio",
+    "arm_by_wave",
+    "cox_hazard_ratio",
+    "cronbach_alpha",
+    "fit_random_intercept",
+    "kaplan_meier",
+    "little_mcar",
+    "logrank",
+    "mcdonald_omega",
+    "mean_ci",
+    "odds_ratio",
+    "paired_difference",
+    "risk_difference",
+    "risk_ratio",
+    "welch_difference",
+    "wilson_interval",
+]
+
+
+def __getattr__(name: str) -> object:
+    """Import the module that defines ``name`` on first access (PEP 562)."""
+    module = _FUNCTIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pku_eval.stats' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_FUNCTIONS])
