@@ -21,7 +21,12 @@ from pathlib import Path
 from . import config
 from .errors import BuildError, PkuEvalError
 from .params import Params, read_params
+from .privacy import check_outputs
 from .results import merge, missing_keys, skeleton
+
+
+#: Chapters that read the results of the other chapters of the build: they run last.
+RUN_LAST = frozenset({"summary"})
 
 
 @dataclass
@@ -62,7 +67,8 @@ def execute_chapter(name: str, number: int, params: Params, workdir: Path, stage
     frag = workdir / "fragments" / f"{name}.json"
     parameters = params.notebook_parameters()
     parameters.update(stage_file=str(stage_file), results_file=str(frag),
-                      chapter_number=number, data_dir=str(data_dir))
+                      fragments_dir=str(frag.parent), chapter_number=number,
+                      data_dir=str(data_dir))
     start = time.perf_counter()
     try:
         pm.execute_notebook(str(src), str(dst), parameters=parameters,
@@ -112,9 +118,14 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
             _log(f"[{params.stage}] chapter {i + 1}/{n} {name}: ran in {secs:.1f} s")
             return name, secs
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for name, secs in pool.map(run, enumerate(chapters)):
-                durations[name] = secs
+        # chapters that read the others' results (the summary) run after all the rest
+        first = [(i, c) for i, c in enumerate(chapters) if c not in RUN_LAST]
+        last = [(i, c) for i, c in enumerate(chapters) if c in RUN_LAST]
+        for batch in (first, last):
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                for name, secs in pool.map(run, batch):
+                    durations[name] = secs
+        durations = {c: durations[c] for c in chapters}
 
         results = skeleton(params.stage, list(params.waves), chapters)
         results["data"]["sha256"] = dict(sorted(stage.sha256.items()))
@@ -135,6 +146,7 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
         (work / "report.html").write_text(page, encoding="utf-8")
         stage_file.unlink()
         shutil.rmtree(work / "fragments")
+        check_outputs(work, dataset.tables)  # no id from the data leaves the build
         _publish(work, out)
         ok = True
         _log(f"[{params.stage}] report written to {out / 'report.html'} "

@@ -35,6 +35,7 @@ class Chapter:
         self.min_cell = int(params.get("min_cell", 5))
         self.waves = list(params.get("waves", ["T0", "T1", "T2"]))
         self.results_file = Path(results_file) if results_file else None
+        self.fragments_dir: Path | None = None
         self._section = 0
         self._figure = 0
         self._table = 0
@@ -76,12 +77,14 @@ class Chapter:
 
     # ---- tables and figures
     def table(self, df: pd.DataFrame, columns: list[publish.Column], caption: str,
-              source: str, note: str | None = None) -> None:
+              source: str, note: str | None = None, secondary: list[str] | None = None) -> None:
+        """A numbered table through the publishing path (disclosure control included);
+        ``secondary``: count columns forming a cross-table (see publish.secondary_suppression)."""
         self._table += 1
         markup, _ = publish.table_html(df, columns, min_cell=self.min_cell,
                                        language=self.language,
                                        number=f"{self.number}.{self._table}", caption=caption,
-                                       source=source, note=note)
+                                       source=source, note=note, secondary=secondary)
         self._show(markup)
 
     def figure(self, fig, caption: str, source: str, note: str | None = None) -> None:
@@ -93,6 +96,19 @@ class Chapter:
     # ---- results.json
     def result(self, path: str, value, reason: str | None = None) -> None:
         record(self.results_file, path, value, reason)
+
+    def build_results(self) -> dict:
+        """The results.json values the other chapters of this build recorded so far (for the
+        summary chapter, which runs after them). Empty when the chapter runs on its own."""
+        from .results import merge, skeleton
+
+        res = skeleton(self.params.get("stage", "final"), self.waves,
+                       list(self.params.get("chapters", [])))
+        if self.fragments_dir and self.fragments_dir.is_dir():
+            for frag in sorted(self.fragments_dir.glob("*.json")):
+                if frag.stem != self.name:
+                    merge(res, json.loads(frag.read_text(encoding="utf-8")))
+        return res
 
 
 def load_stage(data_dir: str | Path | None, cutoff_date, filter: dict | None = None):
@@ -110,7 +126,8 @@ def load_stage(data_dir: str | Path | None, cutoff_date, filter: dict | None = N
 
 
 def start(name: str, *, stage_file: str | None = None, data_dir: str | None = None,
-          results_file: str | None = None, chapter_number: int = 1, **params) -> Chapter:
+          results_file: str | None = None, fragments_dir: str | None = None,
+          chapter_number: int = 1, **params) -> Chapter:
     """Open a chapter. In a build, ``stage_file`` points at the prepared data (loaded once per
     build); run alone (JupyterLab), the chapter loads ``data_dir`` itself (demo by default)."""
     plots.set_theme()
@@ -121,7 +138,9 @@ def start(name: str, *, stage_file: str | None = None, data_dir: str | None = No
         if "cutoff_date" not in params:
             raise PkuEvalError("chapter.start needs cutoff_date (a params key)")
         stage = load_stage(data_dir, params["cutoff_date"], params.get("filter"))
-    return Chapter(name, int(chapter_number), stage, params, results_file)
+    ch = Chapter(name, int(chapter_number), stage, params, results_file)
+    ch.fragments_dir = Path(fragments_dir) if fragments_dir else None
+    return ch
 
 
 def read_results(path: str | Path) -> dict | None:
@@ -132,7 +151,7 @@ def read_results(path: str | Path) -> dict | None:
 #: The names a chapter's parameters cell declares (params keys plus what the build injects).
 PARAM_NAMES = ("stage", "title", "cutoff_date", "waves", "chapters", "language", "min_cell",
                "quality", "seed", "compare_with", "filter", "data_dir", "stage_file",
-               "results_file", "chapter_number")
+               "results_file", "fragments_dir", "chapter_number")
 
 
 def params_from(namespace: dict) -> dict:

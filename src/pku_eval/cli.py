@@ -51,6 +51,14 @@ def _build(args) -> int:
     return 0
 
 
+def _pseudonymise(args) -> int:
+    from .privacy import pseudonymise_file
+
+    n = pseudonymise_file(Path(args.infile), args.column, Path(args.key_file), Path(args.out))
+    print(f"wrote {args.out}: column '{args.column}' replaced by keyed pseudonyms in {n} rows")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pku-eval", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores)")
     p.add_argument("--force", action="store_true", help="re-run every chapter")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("pseudonymise",
+                       help="replace an identifier column by keyed hashes (HMAC-SHA256)")
+    p.add_argument("--in", dest="infile", required=True, help="CSV or XLSX file")
+    p.add_argument("--column", required=True)
+    p.add_argument("--key-file", required=True,
+                   help="secret key, kept outside the repository (created if missing)")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_pseudonymise)
 
     args = parser.parse_args(argv)
     try:

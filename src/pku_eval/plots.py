@@ -58,9 +58,11 @@ def response_figure(rates: pd.DataFrame, waves: list[str], language: str, mask=N
 def flow_figure(flow: pd.DataFrame, waves: list[str], language: str, min_cell: int):
     """CONSORT-style flow: one column of boxes per arm (enrolled → withdrawn → analysed → with
     register data → answered each wave). Counts below ``min_cell`` show as '*'."""
-    from .publish import MARK
+    from .publish import HIDDEN, MARK
 
     def show(v) -> str:
+        if v is HIDDEN:
+            return MARK
         if pd.isna(v):
             return "–"
         return MARK if 0 < v < min_cell else fmt_int(v, language)

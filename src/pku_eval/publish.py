@@ -20,6 +20,17 @@ from .text import fmt_int, fmt_num, fmt_pct, t
 MARK = "*"
 
 
+class _Hidden:
+    """A cell withheld by a rule of the chapter (e.g. a difference that would reveal a
+    suppressed count); rendered like any suppressed cell."""
+
+    def __repr__(self) -> str:
+        return "HIDDEN"
+
+
+HIDDEN = _Hidden()
+
+
 def suppress_counts(values: pd.Series, min_cell: int) -> pd.Series:
     """Boolean mask: counts in 1 … ``min_cell`` − 1 (zero is not disclosive and is kept).
 
@@ -29,13 +40,53 @@ def suppress_counts(values: pd.Series, min_cell: int) -> pd.Series:
     >>> suppress_counts(pd.Series([0, 1, 4, 5, 12]), 5).tolist()
     [False, True, True, False, False]
     """
-    v = pd.to_numeric(values, errors="coerce")
-    return ((v > 0) & (v < min_cell)).fillna(False)
+    hidden = pd.Series([x is HIDDEN for x in values], index=getattr(values, "index", None))
+    v = pd.to_numeric(pd.Series(values).where(~hidden.to_numpy(), np.nan), errors="coerce")
+    return (((v > 0) & (v < min_cell)).fillna(False) | hidden.to_numpy()).astype(bool)
 
 
 def suppress_by_base(base: pd.Series, min_cell: int) -> pd.Series:
     """Boolean mask: statistics computed from fewer than ``min_cell`` people (base 1 … min_cell−1)."""
     return suppress_counts(base, min_cell)
+
+
+def secondary_suppression(counts: np.ndarray, primary: np.ndarray) -> np.ndarray:
+    """Complementary suppression for a table of counts whose row and column totals are known.
+
+    A suppressed cell that is the only one suppressed in its row (or column) could be recovered
+    by subtracting the others from the total; so the smallest other positive cell of that row
+    (or column) is suppressed too, until every row and column with a suppressed cell has at
+    least two (the rule Statistics Norway and NAV apply to published tables).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = np.array([[3, 10, 20], [12, 15, 30]])
+    >>> secondary_suppression(c, c < 5).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0]]
+    """
+    counts = np.asarray(counts, dtype=float)
+    mask = np.asarray(primary, dtype=bool).copy()
+    if counts.ndim != 2 or not mask.any():
+        return mask
+    changed = True
+    while changed:
+        changed = False
+        for axis in (1, 0):
+            c = counts if axis == 1 else counts.T
+            m = mask if axis == 1 else mask.T
+            if c.shape[1] < 2:
+                continue
+            for i in np.flatnonzero(m.sum(axis=1) == 1):
+                free = np.flatnonzero(~m[i])
+                if free.size == 0:
+                    continue
+                positive = free[c[i, free] > 0]
+                pool = positive if positive.size else free
+                j = pool[np.argmin(c[i, pool])]
+                m[i, j] = True
+                changed = True
+    return mask
 
 
 @dataclass
@@ -54,9 +105,13 @@ class Column:
 
 
 def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, language: str,
-               number: str, caption: str, source: str, note: str | None = None) -> tuple[str, int]:
+               number: str, caption: str, source: str, note: str | None = None,
+               secondary: list[str] | None = None) -> tuple[str, int]:
     """Render a table as accessible HTML with disclosure control applied.
 
+    ``secondary`` names count columns that form a cross-table whose row and column totals are
+    known (or shown elsewhere): :func:`secondary_suppression` is applied across them, and a
+    share or mean resting on a suppressed count is suppressed with it.
     Returns the HTML and the number of suppressed cells.
     """
     body_rows = []
@@ -69,6 +124,16 @@ def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, langua
             masks[col.name] = suppress_by_base(df[col.base], min_cell).to_numpy()
         else:
             masks[col.name] = np.zeros(len(df), dtype=bool)
+    if secondary:
+        counts = df[secondary].map(lambda x: np.nan if x is HIDDEN else x).apply(
+            pd.to_numeric, errors="coerce").fillna(0).to_numpy()
+        primary = np.column_stack([masks[c] for c in secondary])
+        final = secondary_suppression(counts, primary)
+        for k, c in enumerate(secondary):
+            masks[c] = final[:, k]
+        for col in columns:
+            if col.base in secondary:
+                masks[col.name] = masks[col.name] | masks[col.base]
     for i, (_, row) in enumerate(df.iterrows()):
         cells = []
         for col in columns:
@@ -140,5 +205,5 @@ def fmt_published(value, min_cell: int, language: str) -> str:
     return MARK if publish_count(value, min_cell) is None and value else fmt_int(value, language)
 
 
-__all__ = ["Column", "table_html", "figure_html", "suppress_counts", "suppress_by_base",
+__all__ = ["Column", "table_html", "secondary_suppression", "HIDDEN", "figure_html", "suppress_counts", "suppress_by_base",
            "publish_count", "fmt_published", "MARK", "fmt_pct"]

@@ -8,7 +8,7 @@ from .. import flow as flowmod
 from .. import plots
 from ..chapter import Chapter
 from ..codebook import ARMS, OFFICES, PARTICIPANTS
-from ..publish import Column, publish_count
+from ..publish import HIDDEN, Column, publish_count
 from ..text import arm_name, fmt_date, fmt_int
 
 
@@ -24,7 +24,12 @@ def show_flow(ch: Chapter) -> pd.DataFrame:
     ch.text("pt_flow_text", enrolled=fmt_int(tot["enrolled"], lang),
             withdrawn=fmt_int(tot["withdrawn"], lang), analysed=fmt_int(tot["analysed"], lang),
             cutoff=fmt_date(ch.data.cutoff, lang))
-    ch.figure(plots.flow_figure(fl, ch.waves, lang, ch.min_cell), ch.t("pt_flow_caption"),
+    # a suppressed withdrawn count must not be recoverable as enrolled − analysed
+    shown = fl.astype(object)
+    for arm in ARMS:
+        if 0 < fl.loc[arm, "withdrawn"] < ch.min_cell:
+            shown.loc[arm, "analysed"] = HIDDEN
+    ch.figure(plots.flow_figure(shown, ch.waves, lang, ch.min_cell), ch.t("pt_flow_caption"),
               ch.t("source_participants"))
     rows = []
     steps = ["enrolled", "withdrawn", "analysed", "with_outcome"]
@@ -35,7 +40,7 @@ def show_flow(ch: Chapter) -> pd.DataFrame:
             label = ch.t(f"{kind}_wave", wave=wave)
         else:
             label = ch.t(step)
-        rows.append({"step": label, **{arm: fl.loc[arm, step] for arm in ARMS}})
+        rows.append({"step": label, **{arm: shown.loc[arm, step] for arm in ARMS}})
     tab = pd.DataFrame(rows)
     ch.table(tab, [Column("step", ch.t("h_stage"))] +
              [Column(arm, arm_name(arm, lang), "count") for arm in ARMS],
