@@ -12,6 +12,7 @@ PYTEST_ARGS ?=
 
 DATA_ARG := $(if $(DATA),--data $(DATA),)
 JOBS_ARG := $(if $(JOBS),--jobs $(JOBS),)
+FORCE_ARG := $(if $(FORCE),--force,)
 
 .PHONY: help setup lock demo-data validate report report-interim report-final test test-fast lab clean
 
@@ -40,7 +41,8 @@ demo-data: $(STAMP) ## generate the demo data in data/demo/ (seeded, determinist
 validate: $(STAMP) ## check a data directory against the contract (DATA=path, default demo)
 	$(BIN)/pku-eval validate --data $(if $(DATA),$(DATA),data/demo)
 
-report: report-interim report-final ## build the interim and final reports (DATA=path for real data)
+report: $(STAMP) ## build the interim and final reports (DATA=path for real data; FORCE=1 re-runs all)
+	$(BIN)/pku-eval build params/interim.yml params/final.yml $(DATA_ARG) $(JOBS_ARG) $(FORCE_ARG)
 
 report-interim: $(STAMP) ## build reports/interim/ only
 	$(BIN)/pku-eval build params/interim.yml $(DATA_ARG) $(JOBS_ARG)
@@ -57,6 +59,7 @@ test-fast: $(STAMP) ## run the tests without the slow (end-to-end, large-data) o
 lab: $(STAMP) ## start JupyterLab on localhost (token-protected) in notebooks/
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks --no-browser
 
-clean: ## remove build products (reports/, caches); keeps .venv and data/
-	rm -rf reports/interim reports/final reports/*-* reports/.*building* data/processed .pytest_cache
+clean: ## remove build products (reports/, build caches); keeps .venv and data/
+	rm -rf reports/interim reports/final reports/*-* reports/*.failed reports/.cache \
+	  reports/.*building* data/processed .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

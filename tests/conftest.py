@@ -13,6 +13,21 @@ from pku_eval.demo import write_demo
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_caches(tmp_path_factory):
+    """Builds in tests use their own processed-data and chapter caches (subprocesses too)."""
+    import os
+
+    from pku_eval import config
+
+    root = tmp_path_factory.mktemp("caches")
+    os.environ["PKU_EVAL_PROCESSED_DIR"] = str(root / "processed")
+    os.environ["PKU_EVAL_CACHE_DIR"] = str(root / "cache")
+    config.PROCESSED_DIR = root / "processed"
+    config.CACHE_DIR = root / "cache"
+    yield root
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """The default demo data (what `make report` uses), written once."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -132,8 +131,9 @@ def start(name: str, *, stage_file: str | None = None, data_dir: str | None = No
     build); run alone (JupyterLab), the chapter loads ``data_dir`` itself (demo by default)."""
     plots.set_theme()
     if stage_file:
-        with open(stage_file, "rb") as fh:
-            stage = pickle.load(fh)
+        from .store import open_stage
+
+        stage = open_stage(Path(stage_file))
     else:
         if "cutoff_date" not in params:
             raise PkuEvalError("chapter.start needs cutoff_date (a params key)")

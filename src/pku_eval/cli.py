@@ -45,9 +45,12 @@ def _validate(args) -> int:
 def _build(args) -> int:
     from .build import build
 
-    res = build(args.params, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
-                force=args.force)
-    print(res.report)
+    if args.out and len(args.params) > 1:
+        raise PkuEvalError("--out takes one params file (each stage needs its own folder)")
+    for params in args.params:  # in order: the final report compares with the interim
+        res = build(params, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
+                    force=args.force)
+        print(res.report)
     return 0
 
 
@@ -76,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("build", help="execute the chapters a params file names; write the report")
-    p.add_argument("params")
+    p.add_argument("params", nargs="+", help="params file(s), e.g. params/interim.yml")
     p.add_argument("--data", default=None, help="data directory (default: the demo data)")
     p.add_argument("--out", default=None, help="output directory (default reports/<stage>)")
     p.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores)")

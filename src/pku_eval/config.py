@@ -30,8 +30,11 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 PARAMS_DIR = PROJECT_ROOT / "params"
 DATA_DIR = PROJECT_ROOT / "data"
 DEMO_DATA_DIR = DATA_DIR / "demo"
-PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+#: Processed-data cache (tidy tables per build input) and executed-chapter cache; both keyed
+#: by content hashes, both safe to delete (`make clean`).
+PROCESSED_DIR = Path(os.environ.get("PKU_EVAL_PROCESSED_DIR", DATA_DIR / "processed"))
+CACHE_DIR = Path(os.environ.get("PKU_EVAL_CACHE_DIR", REPORTS_DIR / ".cache"))
 
 #: Name of the Jupyter kernel chapters run in (installed with the package's venv).
 KERNEL_NAME = "python3"

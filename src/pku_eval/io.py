@@ -8,7 +8,6 @@ file holds. Typing happens after validation (``pku_eval.tidy``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import pandas as pd
 
 from .codebook import FILES
 from .errors import Problem
+from .files import FORMATS, find_files, sha256_file  # noqa: F401  (re-exported)
 
-FORMATS = (".csv", ".xlsx", ".sav")
 TEXT = "string[pyarrow]"
 
 
@@ -34,41 +33,6 @@ class RawFile:
     @property
     def filename(self) -> str:
         return self.path.name
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def find_files(data_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """Map each contract file name to its path in ``data_dir``; report duplicates and absences."""
-    data_dir = Path(data_dir)
-    problems: list[Problem] = []
-    found: dict[str, Path] = {}
-    if not data_dir.is_dir():
-        problems.append(Problem(str(data_dir), None, None, None,
-                                "data directory does not exist"))
-        return found, problems
-    for name, spec in FILES.items():
-        paths = [data_dir / f"{name}{ext}" for ext in FORMATS if (data_dir / f"{name}{ext}").is_file()]
-        if len(paths) > 1:
-            problems.append(Problem(
-                ", ".join(p.name for p in paths), None, None, None,
-                f"two formats of the same file '{name}': keep exactly one of them"))
-        elif paths:
-            found[name] = paths[0]
-        elif spec.required:
-            problems.append(Problem(f"{name}.csv", None, None, None,
-                                    "required file is missing (csv, xlsx or sav)"))
-        else:
-            problems.append(Problem(f"{name}.csv", None, None, None,
-                                    "file not present: the chapters that need it will say so",
-                                    severity="notice"))
-    return found, problems
 
 
 def read_file(name: str, path: Path) -> tuple[RawFile, list[Problem]]:

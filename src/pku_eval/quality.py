@@ -146,10 +146,7 @@ def missing_counts(raw: pd.DataFrame, file: str) -> pd.DataFrame:
 def file_summary(stage: StageData) -> pd.DataFrame:
     """Per contract file: present, rows read, rows used in this stage, warnings."""
     rows = []
-    used = {"offices": len(stage.offices), "participants": len(stage.analysed)}
-    for name, frame in stage.tables.items():
-        if name in FILES:
-            used[name] = len(frame)
+    used = stage.rows_used
     warn: dict[str, int] = {}
     for p in stage.problems:
         if p.severity == "warning":

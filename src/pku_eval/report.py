@@ -39,6 +39,7 @@ def combine(notebooks: list[Path]) -> nbformat.NotebookNode:
             if not outputs:
                 continue
             new = nbformat.v4.new_code_cell(source="")
+            new["id"] = f"{path.stem}-{len(out.cells)}"  # deterministic (not random) ids
             new.outputs = outputs
             for o in new.outputs:
                 if o.get("output_type") == "execute_result":

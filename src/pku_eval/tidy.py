@@ -7,6 +7,7 @@ The one-way data flow: ``validate_dir`` (raw files) → :func:`load` (typed tabl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,9 +130,10 @@ class StageData:
     cutoff: pd.Timestamp
     offices: pd.DataFrame
     participants: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]   # a dict, or store.LazyTables when read from the cache
     sha256: dict[str, str]
-    rows: dict[str, int]
+    rows: dict[str, int]                 # data rows read per file
+    rows_used: dict[str, int]            # rows this stage uses, per contract file
     problems: list[Problem]
 
     @property
@@ -193,9 +195,12 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
         tables["outcomes"] = out
         fu = out.set_index("participant_id")["followup_end"]
         part["followup_end"] = part["participant_id"].map(fu)
+    rows_used = {"offices": len(offices), "participants": int((~part["withdrawn"]).sum())}
+    rows_used.update({name: len(frame) for name, frame in tables.items() if name in FILES})
     return StageData(cutoff=cutoff, offices=offices.reset_index(drop=True),
                      participants=part.reset_index(drop=True), tables=tables,
-                     sha256=dict(ds.sha256), rows=dict(ds.rows), problems=list(ds.problems))
+                     sha256=dict(ds.sha256), rows=dict(ds.rows), rows_used=rows_used,
+                     problems=list(ds.problems))
 
 
 def _scored(frame: pd.DataFrame, name: str) -> pd.DataFrame:
