@@ -50,3 +50,28 @@ def read(d: Path, name: str) -> pd.DataFrame:
 
 def write(d: Path, name: str, frame: pd.DataFrame) -> None:
     frame.to_csv(d / f"{name}.csv", index=False)
+
+
+def run_build(params: str | Path, data: Path, out: Path) -> "subprocess.CompletedProcess":
+    """`pku-eval build` in a subprocess (real papermill, real nbconvert)."""
+    import subprocess
+    import sys
+
+    from pku_eval import config
+
+    params = Path(params)
+    if not params.is_absolute():
+        params = config.PARAMS_DIR / params
+    return subprocess.run([sys.executable, "-m", "pku_eval.cli", "build", str(params),
+                           "--data", str(data), "--out", str(out)],
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def built(demo_dir, tmp_path_factory):
+    """The interim and final reports on the default demo data, built once per session."""
+    out = tmp_path_factory.mktemp("reports")
+    for stage in ("interim", "final"):
+        res = run_build(f"{stage}.yml", demo_dir, out / stage)
+        assert res.returncode == 0, res.stderr
+    return out

@@ -23,19 +23,7 @@ pytestmark = pytest.mark.slow
 WAVES = ["T0", "T1", "T2"]
 
 
-def run_build(params: str, data: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pku_eval.cli", "build",
-                           str(config.PARAMS_DIR / params), "--data", str(data), "--out",
-                           str(out)], capture_output=True, text=True, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def built(demo_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    for stage in ("interim", "final"):
-        res = run_build(f"{stage}.yml", demo_dir, out / stage)
-        assert res.returncode == 0, res.stderr
-    return out
+from conftest import run_build
 
 
 @pytest.mark.parametrize("stage", ["interim", "final"])
