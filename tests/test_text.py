@@ -33,6 +33,9 @@ def test_number_formats():
     assert fmt_pct(0.456, "nb") == "46\u202f%"
     assert fmt_pct(0.456, "en") == "46%"
     assert fmt_num(float("nan")) == "–"
+    assert fmt_num(-0.04, 1, "nb") == "0,0"          # no negative zero
+    assert fmt_num(-19.7, 1, "nb") == "\u221219,7"   # Norwegian minus sign
+    assert fmt_num(-19.7, 1, "en") == "-19.7"
 
 
 def test_unknown_key_is_an_error():

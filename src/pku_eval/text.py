@@ -187,9 +187,11 @@ def fmt_num(x, decimals: int = 1, language: str = "nb") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     s = f"{x:,.{decimals}f}"
+    if s.lstrip("-").strip("0.,") == "":  # no "-0,0"
+        s = s.lstrip("-")
     if language == "en":
         return s
-    return s.replace(",", THIN).replace(".", ",")
+    return s.replace(",", THIN).replace(".", ",").replace("-", "\u2212")
 
 
 def fmt_int(x, language: str = "nb") -> str:

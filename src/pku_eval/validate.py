@@ -20,6 +20,15 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
+
+
+def _safe(value: str) -> str:
+    """A cell value as it may be printed: anything with 11 digits in a row (a possible national
+    identity number) is never shown."""
+    return "<11 digits, not shown>" if _ELEVEN_DIGITS.search(value) else value
+
+
 class Collector:
     """Collects problems, at most ``limit`` per (file, column, check), with a count of the rest."""
 
@@ -39,7 +48,7 @@ class Collector:
             return
         vals = None if values is None else np.asarray(values, dtype=object)
         for i in idx[: self.limit]:
-            value = None if (vals is None or not show_value) else str(vals[i])
+            value = None if (vals is None or not show_value) else _safe(str(vals[i]))
             self.problems.append(Problem(file, int(i) + 2, column, value, expected, severity))
         rest = idx.size - self.limit
         if rest > 0:
@@ -180,9 +189,17 @@ def check_file(raw: RawFile, c: Collector) -> bool:
     if len(frame) == 0:
         c.add(Problem(fname, None, None, None, "the file has a header but no data rows"))
         return False
+    before = len(c.problems)
     for var in spec.variables:
         if var.name in cols:
             _check_column(c, _named(spec, fname), var, frame[var.name])
+    new = c.problems[before:]
+    bad_cols = {r: {p.column for p in new if p.row == r} for r in (2, 3)}
+    typed = [v for v in spec.variables if v.name in cols and v.kind != "text"]
+    if len(frame) > 1 and len(bad_cols[2]) >= max(3, len(typed) // 2) and len(bad_cols[3]) <= 1:
+        c.add(Problem(fname, 2, cols[0], None,
+                      "looks like a label row under the header (e.g. question texts): remove "
+                      "it; the header must be the only row that is not data"))
     return not missing
 
 
