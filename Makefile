@@ -13,11 +13,12 @@ PYTEST_ARGS ?=
 DATA_ARG := $(if $(DATA),--data $(DATA),)
 JOBS_ARG := $(if $(JOBS),--jobs $(JOBS),)
 FORCE_ARG := $(if $(FORCE),--force,)
+ROOT_ARG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lock demo-data validate report report-interim report-final test test-fast lab clean
+.PHONY: help setup lock demo-data validate report report-interim report-final reports-projects codebook test test-fast lab clean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +45,16 @@ validate: $(STAMP) ## check a data directory against the contract (DATA=path, de
 report: $(STAMP) ## build the interim and final reports (DATA=path for real data; FORCE=1 re-runs all)
 	$(BIN)/pku-eval build params/interim.yml params/final.yml $(DATA_ARG) $(JOBS_ARG) $(FORCE_ARG)
 
+PROJECTS := klar ungjobb sortrondelag
+reports-projects: $(STAMP) ## build one final report per county project (reports/final-<project>/)
+	for p in $(PROJECTS); do \
+	  $(BIN)/pku-eval build params/final.yml --filter project=$$p $(DATA_ARG) $(JOBS_ARG) || exit 1; \
+	done
+
+codebook: $(STAMP) ## write the data dictionary (HTML + CSV, nb and en) to reports/codebook/
+	$(BIN)/pku-eval codebook --language nb --out reports/codebook
+	$(BIN)/pku-eval codebook --language en --out reports/codebook
+
 report-interim: $(STAMP) ## build reports/interim/ only
 	$(BIN)/pku-eval build params/interim.yml $(DATA_ARG) $(JOBS_ARG)
 
@@ -57,9 +68,9 @@ test-fast: $(STAMP) ## run the tests without the slow (end-to-end, large-data) o
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lab: $(STAMP) ## start JupyterLab on localhost (token-protected) in notebooks/
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks --no-browser
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks --no-browser $(ROOT_ARG)
 
 clean: ## remove build products (reports/, build caches); keeps .venv and data/
-	rm -rf reports/interim reports/final reports/*-* reports/*.failed reports/.cache \
+	rm -rf reports/interim reports/final reports/*-* reports/*.failed reports/codebook reports/.cache \
 	  reports/.*building* data/processed .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -189,10 +189,17 @@ class _Stage:
 
 def build(params_path: str | Path, data_dir: str | Path | None = None,
           out_dir: str | Path | None = None, jobs: int | None = None,
-          force: bool = False) -> BuildResult:
-    """Build the report that ``params_path`` describes (REPORT_SPEC.md)."""
+          force: bool = False, filter: dict | None = None) -> BuildResult:
+    """Build the report that ``params_path`` describes (REPORT_SPEC.md); ``filter``
+    (``{"project": "klar"}`` or ``{"office": "moss"}``) overrides the params' filter."""
     t0 = time.perf_counter()
     params = read_params(Path(params_path))
+    if filter:
+        from dataclasses import replace
+
+        from .params import parse_filter
+
+        params = replace(params, filter=parse_filter(filter))
     data_path = resolve_data_dir(data_dir)
     out = Path(out_dir).resolve() if out_dir else config.REPORTS_DIR / params.out_name
     label = f"[{params.out_name}]"

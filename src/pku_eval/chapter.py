@@ -75,6 +75,17 @@ class Chapter:
         self._show(f'<div class="pku-notice">{html.escape(message)}</div>')
 
     # ---- tables and figures
+    @property
+    def next_figure(self) -> str:
+        """The label of the next figure ('Figur 3.2'), for text that refers to it: numbers
+        are generated, so they stay right when chapters are added or removed."""
+        return f"{self.t('figure')} {self.number}.{self._figure + 1}"
+
+    @property
+    def next_table(self) -> str:
+        """The label of the next table ('Tabell 3.2')."""
+        return f"{self.t('table')} {self.number}.{self._table + 1}"
+
     def table(self, df: pd.DataFrame, columns: list[publish.Column], caption: str,
               source: str, note: str | None = None, secondary: list[str] | None = None) -> None:
         """A numbered table through the publishing path (disclosure control included);

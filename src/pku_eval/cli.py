@@ -49,8 +49,38 @@ def _build(args) -> int:
         raise PkuEvalError("--out takes one params file (each stage needs its own folder)")
     for params in args.params:  # in order: the final report compares with the interim
         res = build(params, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
-                    force=args.force)
+                    force=args.force, filter=args.filter)
         print(res.report)
+    return 0
+
+
+def _codebook(args) -> int:
+    import html
+
+    import pandas as pd
+
+    from .codebook import CONTRACT_VERSION, dictionary, scale_rows
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    variables = pd.DataFrame(dictionary(args.language))
+    scales = pd.DataFrame(scale_rows(args.language))
+    variables.to_csv(out / f"codebook-{args.language}.csv", index=False, encoding="utf-8")
+    scales.to_csv(out / f"codebook-scales-{args.language}.csv", index=False, encoding="utf-8")
+    title = ("Kodebok" if args.language == "nb" else "Codebook") + \
+        f" – PKU data contract v{CONTRACT_VERSION}"
+    parts = [f"<!DOCTYPE html><html lang='{args.language}'><head><meta charset='utf-8'>"
+             f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;"
+             "margin:2rem}}table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:"
+             "1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}}</style>"
+             f"</head><body><h1>{html.escape(title)}</h1>"]
+    parts.append(scales.to_html(index=False, escape=True, border=0))
+    for name, sub in variables.groupby("file", sort=False):
+        parts.append(f"<h2>{html.escape(name)}</h2>")
+        parts.append(sub.drop(columns=["file"]).to_html(index=False, escape=True, border=0))
+    parts.append("</body></html>")
+    (out / f"codebook-{args.language}.html").write_text("\n".join(parts), encoding="utf-8")
+    print(f"wrote the codebook ({len(variables)} variables) to {out}")
     return 0
 
 
@@ -84,7 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="output directory (default reports/<stage>)")
     p.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores)")
     p.add_argument("--force", action="store_true", help="re-run every chapter")
+    p.add_argument("--filter", default=None, metavar="KEY=VALUE",
+                   help="restrict to one project or office, e.g. project=klar "
+                        "(report in reports/<stage>-<value>/)")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("codebook", help="write the data dictionary as HTML and CSV")
+    p.add_argument("--language", choices=("nb", "en"), default="nb")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_codebook)
 
     p = sub.add_parser("pseudonymise",
                        help="replace an identifier column by keyed hashes (HMAC-SHA256)")

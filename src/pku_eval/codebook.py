@@ -278,3 +278,59 @@ def arm_label(arm: str, language: str = "nb") -> str:
 
 def office_label(office: str, language: str = "nb") -> str:
     return OFFICE_CODES.get(office, (office, office))[0 if language != "en" else 1]
+
+
+# ---------------------------------------------------------------- the data dictionary
+
+KIND_LABEL = {
+    "id": ("id (tekst, minst 5 tegn med minst én bokstav)", "id (text, at least 5 characters with a letter)"),
+    "code": ("kode", "code"), "date": ("dato ÅÅÅÅ-MM-DD", "date YYYY-MM-DD"),
+    "int": ("heltall", "whole number"), "number": ("tall", "number"),
+    "binary": ("0/1", "0/1"), "item": ("spørsmål (heltall)", "item (whole number)"),
+    "text": ("tekst", "text"),
+}
+
+
+def dictionary(language: str = "nb") -> list[dict]:
+    """One row per variable of every contract file: the data dictionary (codebook) that the
+    validator checks against, for people."""
+    en = language == "en"
+    scale_of = {item: s for s in SCALES.values() for item in s.items}
+    rows = []
+    for spec in FILES.values():
+        for v in spec.variables:
+            codes = ""
+            if v.codes:
+                codes = "; ".join(f"{c} = {v.code_label(c, language)}" for c in v.codes)
+            rng = ""
+            if v.kind == "binary":
+                rng = "0–1"
+            elif v.low is not None:
+                rng = f"{v.low:g}–{v.high:g}"
+            missing = ("8 = " + MISSING_CODES[8]["en" if en else "nb"] + ", 9 = "
+                       + MISSING_CODES[9]["en" if en else "nb"]
+                       + (", empty" if en else ", tom celle")) if v.missing_codes else (
+                ("empty cell" if en else "tom celle") if v.nullable else
+                ("not allowed" if en else "ikke tillatt"))
+            scale = scale_of.get(v.name)
+            scale_txt = ""
+            if scale is not None:
+                scale_txt = scale.label(language)
+                if v.name in scale.reversed_items:
+                    scale_txt += " (reversed)" if en else " (snus)"
+            rows.append({
+                "file": spec.name, "required_file": spec.required, "variable": v.name,
+                "label": v.label(language), "type": KIND_LABEL[v.kind][1 if en else 0],
+                "range": rng, "codes": codes, "missing": missing, "scale": scale_txt,
+                "unique": v.unique,
+                "references": f"{v.references[0]}.{v.references[1]}" if v.references else "",
+            })
+    return rows
+
+
+def scale_rows(language: str = "nb") -> list[dict]:
+    """One row per scale: items, reversed items, the min-items rule."""
+    return [{"scale": s.name, "label": s.label(language), "file": s.file,
+             "items": ", ".join(s.items), "reversed": ", ".join(s.reversed_items) or "–",
+             "min_items": f"{s.min_items} / {len(s.items)}", "range": f"{s.low}–{s.high}"}
+            for s in SCALES.values()]

@@ -57,6 +57,21 @@ def chapter_notebook(name: str, cells: list[str], note: str = "") -> nbformat.No
 
 def write_chapter_notebook(name: str, cells: list[str], note: str = "",
                            notebooks_dir: Path | None = None) -> Path:
+    """Write ``notebooks/<name>.ipynb`` and its plain-text twin ``<name>.py`` (jupytext
+    percent format, for reviewable diffs)."""
     path = Path(notebooks_dir or config.NOTEBOOKS_DIR) / f"{name}.ipynb"
-    nbformat.write(chapter_notebook(name, cells, note), path)
+    nb = chapter_notebook(name, cells, note)
+    nbformat.write(nb, path)
+    write_twin(path)
     return path
+
+
+def write_twin(path: Path) -> Path:
+    """(Re)write the percent-format twin of a notebook from the notebook."""
+    import jupytext
+
+    path = Path(path)
+    nb = jupytext.read(path)
+    twin = path.with_suffix(".py")
+    jupytext.write(nb, twin, fmt="py:percent")
+    return twin

@@ -188,3 +188,14 @@ def read_params(path: Path, notebooks_dir: Path | None = None) -> Params:
     except yaml.YAMLError as exc:
         raise ParamsError(f"{path}: not valid YAML: {exc}") from None
     return parse_params(raw, source=str(path.name), notebooks_dir=notebooks_dir)
+
+
+def parse_filter(value) -> dict:
+    """``{"project": "klar"}``, ``{"office": "moss"}`` or the text ``project=klar``."""
+    if isinstance(value, str):
+        key, _, val = value.partition("=")
+        value = {key.strip(): val.strip()}
+    if (not isinstance(value, dict) or len(value) != 1 or set(value) - {"project", "office"}
+            or not all(isinstance(v, str) and v for v in value.values())):
+        raise ParamsError(f"filter: expected project=<code> or office=<code>, got {value!r}")
+    return dict(value)

@@ -62,9 +62,11 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "Response rate by wave and arm"},
     "dq_response_text": {
         "nb": "Ved {first} svarte {r_first} av deltakerne som skulle ha svart; ved {last} "
-              "svarte {r_last} ({n_last} av {due_last}).",
+              "svarte {r_last} ({n_last} av {due_last}). {table} og {figure} viser "
+              "svarprosenten per gruppe.",
         "en": "At {first}, {r_first} of the participants due answered; at {last}, {r_last} "
-              "answered ({n_last} of {due_last})."},
+              "answered ({n_last} of {due_last}). {table} and {figure} show the response "
+              "rate by arm."},
     "dq_missing": {"nb": "Manglende svar per spørsmål", "en": "Missing answers by item"},
     "dq_missing_caption": {
         "nb": "Manglende svar i deltakerundersøkelsen: «vet ikke» (8), «ikke svart» (9) og tom "
@@ -111,9 +113,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "pt_flow_table_caption": {"nb": "Deltakerflyt per gruppe", "en": "Participant flow by arm"},
     "pt_flow_text": {
         "nb": "Til sammen {enrolled} deltakere var inkludert per {cutoff}; {withdrawn} av dem "
-              "har trukket samtykket, og {analysed} inngår i analysene.",
+              "har trukket samtykket, og {analysed} inngår i analysene ({figure}).",
         "en": "In all, {enrolled} participants were enrolled by {cutoff}; {withdrawn} of them "
-              "withdrew consent, and {analysed} are included in the analyses."},
+              "withdrew consent, and {analysed} are included in the analyses ({figure})."},
     "pt_baseline": {"nb": "Deltakerne ved oppstart", "en": "Participants at baseline"},
     "pt_baseline_caption": {"nb": "Kjennetegn ved oppstart per gruppe – {project}",
                             "en": "Baseline characteristics by arm – {project}"},
@@ -204,6 +206,22 @@ def fmt_pct(p, language: str = "nb", decimals: int = 0) -> str:
         return "–"
     num = fmt_num(100 * p, decimals, language)
     return f"{num}{THIN}%" if language != "en" else f"{num}%"
+
+
+def fmt_p(p, language: str = "nb") -> str:
+    """A p-value: '< 0,001' (nb) / '< 0.001' (en) below 0.001, else three decimals."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    if p < 0.001:
+        return f"<{THIN}{fmt_num(0.001, 3, language)}"
+    return fmt_num(p, 3, language)
+
+
+def fmt_ci(low, high, decimals: int = 2, language: str = "nb") -> str:
+    """A confidence interval: '95 % KI 0,12 til 0,34' / '95% CI 0.12 to 0.34'."""
+    if language == "en":
+        return f"95% CI {fmt_num(low, decimals, language)} to {fmt_num(high, decimals, language)}"
+    return f"95{THIN}% KI {fmt_num(low, decimals, language)} til {fmt_num(high, decimals, language)}"
 
 
 def fmt_date(d, language: str = "nb") -> str:

@@ -156,6 +156,12 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
     if filter:
         for key, value in filter.items():
             offices = offices[offices[key] == value]
+        if offices.empty:
+            from .errors import PkuEvalError
+
+            raise PkuEvalError(f"filter {filter} matches no office in offices "
+                               f"(known {', '.join(filter)}: "
+                               f"{', '.join(sorted(set(ds.tables['offices'][next(iter(filter))])))})")
     part = ds.tables["participants"]
     part = part[part["office"].isin(offices["office"]) & (part["enrolled_date"] <= cutoff)]
     part = part.merge(offices[["office", "project", "role", "method"]], on="office", how="left")

@@ -23,7 +23,7 @@ def show_flow(ch: Chapter) -> pd.DataFrame:
     tot = fl[["enrolled", "withdrawn", "analysed"]].sum()
     ch.text("pt_flow_text", enrolled=fmt_int(tot["enrolled"], lang),
             withdrawn=fmt_int(tot["withdrawn"], lang), analysed=fmt_int(tot["analysed"], lang),
-            cutoff=fmt_date(ch.data.cutoff, lang))
+            cutoff=fmt_date(ch.data.cutoff, lang), figure=ch.next_figure)
     # a suppressed withdrawn count must not be recoverable as enrolled − analysed
     shown = fl.astype(object)
     for arm in ARMS:

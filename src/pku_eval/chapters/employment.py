@@ -1,0 +1,1144 @@
+"""Chapter 'employment': register outcomes of the KLAR randomised trial – did SE work?
+
+Who is counted (REPORT_SPEC.md): KLAR participants (offices of project ``klar``, trial and
+reference), withdrawn excluded, with an outcomes row. A participant without an outcomes row is
+missing, never "not employed". A first job counts when ``first_job_date`` ≤ follow-up end (the
+earlier of ``followup_date`` and the cut-off); time to work is censored at the follow-up end.
+
+- :func:`compute` (pure) returns an :class:`Employment` with every number the chapter shows and
+  every results.json value (``results``: key path → (value, reason)).
+- :func:`record` writes the results.json values; ``show_*`` publish one section each.
+
+The randomised comparison (treatment = the SE arm against internal_control, intention to treat)
+is the trial's result; comparisons with the external control group are observational and are
+labelled so.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+from .. import plots, text
+from ..chapter import Chapter
+from ..codebook import ARMS, OUTCOMES, office_label
+from ..publish import MARK, Column, publish_count
+from ..stats import proportions, survival
+from ..text import arm_name, fmt_date, fmt_int, fmt_num, fmt_pct
+
+TREATMENT, CONTROL, EXTERNAL = "treatment", "internal_control", "external_control"
+#: Baseline covariates of the adjusted models (office is added in the randomised comparison).
+COVARIATES = ("age", "gender", "main_benefit", "education", "immigrant")
+CATEGORICAL = ("gender", "main_benefit", "education")
+#: Levels of a categorical covariate with fewer people than this are pooled in the models.
+RARE_LEVEL = 10
+DAYS_PER_MONTH = 30.4375
+AT_RISK_STEP_MONTHS = 6
+KM_REPORT_MONTHS = (12, 24)
+STATUSES = tuple(OUTCOMES.var("status").codes)
+ESTIMATE_KEYS = ("estimate", "ci_low", "ci_high", "p_value")
+
+# Reasons for a null in results.json (English, machine-readable; the report shows texts).
+R_NO_FILE = "no outcomes file (register data) in the data directory"
+R_SUPPRESSED = "suppressed"
+R_UNDEFINED = "not defined for these data (a group with no first jobs, or only first jobs)"
+R_NO_EVENTS = "no first jobs in the compared groups: no time-to-work model can be fitted"
+R_NOT_FITTED = "model could not be fitted"
+
+# ------------------------------------------------------------------------------------ texts
+
+TEXTS = {
+    "job_title": {"nb": "Overgang til arbeid (registerdata)",
+                 "en": "Transition to work (register data)"},
+    "job_intro": {
+        "nb": "Kapitlet svarer på hovedspørsmålet i KLAR-forsøket: fikk flere jobb med "
+              "Supported Employment (SE) enn med vanlig oppfølging? Deltakerne ved de fire "
+              "forsøkskontorene ble trukket tilfeldig til tiltaksgruppen (jobbspesialist, SE) "
+              "eller den interne kontrollgruppen (vanlig oppfølging). Fordi trekningen var "
+              "tilfeldig, kan en forskjell mellom disse to gruppene tilskrives SE, ut over det "
+              "tilfeldigheter kan forklare. Den eksterne kontrollgruppen ved "
+              "referansekontorene ble ikke trukket; sammenligninger med den er observasjonelle. "
+              "Utfallet er første ordinære lønnede jobb i registerdata fram til "
+              "oppfølgingsslutt ({end}). Deltakere uten registerdata regnes som manglende, "
+              "ikke som «ikke i arbeid».",
+        "en": "This chapter answers the main question of the KLAR trial: did more people get "
+              "a job with Supported Employment (SE) than with usual follow-up? Participants at "
+              "the four trial offices were allocated at random to the treatment arm (job "
+              "coach, SE) or the internal control arm (usual follow-up). Because allocation "
+              "was random, a difference between these two arms can be attributed to SE, beyond "
+              "what chance can explain. The external control group at the reference offices "
+              "was not allocated at random; comparisons with it are observational. The outcome "
+              "is the first ordinary paid job in the register data up to the end of follow-up "
+              "({end}). Participants without register data are counted as missing, not as "
+              "\"not employed\"."},
+    "job_no_outcomes": {
+        "nb": "Registerdata (filen outcomes) finnes ikke i datagrunnlaget. Overgang til arbeid "
+              "kan derfor ikke beregnes i denne rapporten.",
+        "en": "The register data (the outcomes file) are not in the data. Transition to work "
+              "cannot be computed in this report."},
+    "job_no_klar": {
+        "nb": "Datagrunnlaget har ingen KLAR-deltakere med registerdata; kapitlet har ingen "
+              "resultater.",
+        "en": "The data hold no KLAR participants with register data; the chapter has no "
+              "results."},
+    "job_interim": {
+        "nb": "Foreløpige tall: registeruttrekket er datert etter skjæringsdatoen {cutoff}. "
+              "En første jobb teller bare når den startet senest {cutoff}, og status på "
+              "uttrekksdatoen brukes ikke. Mange deltakere er fulgt kort tid, så andelene vil "
+              "øke og endre seg fram mot sluttrapporten.",
+        "en": "Preliminary figures: the register extract is dated after the cut-off {cutoff}. "
+              "A first job counts only when it began by {cutoff}, and the status on the extract "
+              "date is not used. Many participants have been followed for a short time, so the "
+              "shares will rise and change before the final report."},
+    "job_followup_text": {
+        "nb": "Deltakerne med registerdata er fulgt i median {median} måneder fra inklusjon "
+              "(fra {low} til {high} måneder).",
+        "en": "Participants with register data were followed for a median of {median} months "
+              "from enrolment (from {low} to {high} months)."},
+    # rates
+    "job_rates": {"nb": "Andel som fikk jobb, per gruppe",
+                 "en": "Share who got a job, by arm"},
+    "job_rates_text": {
+        "nb": "Blant KLAR-deltakerne med registerdata hadde {treatment} i tiltaksgruppen, "
+              "{internal_control} i den interne kontrollgruppen og {external_control} i den "
+              "eksterne kontrollgruppen fått en første ordinær jobb innen oppfølgingsslutt.",
+        "en": "Among KLAR participants with register data, {treatment} in the treatment arm, "
+              "{internal_control} in the internal control arm and {external_control} in the "
+              "external control group had found a first ordinary job by the end of follow-up."},
+    "job_missing_text": {
+        "nb": "Registerdata mangler for {treatment} deltakere i tiltaksgruppen, "
+              "{internal_control} i den interne og {external_control} i den eksterne "
+              "kontrollgruppen. De er holdt utenfor andelene: vi vet ikke om de fikk jobb.",
+        "en": "Register data are missing for {treatment} participants in the treatment arm, "
+              "{internal_control} in the internal and {external_control} in the external "
+              "control group. They are left out of the shares: we do not know whether they "
+              "found a job."},
+    "job_rates_caption": {
+        "nb": "Første ordinære jobb innen oppfølgingsslutt, per gruppe (KLAR)",
+        "en": "First ordinary job by the end of follow-up, by arm (KLAR)"},
+    "job_rates_note": {
+        "nb": "Andelen er regnet blant deltakere med registerdata. KI = 95 % "
+              "konfidensintervall (Wilson).",
+        "en": "The share is among participants with register data. CI = 95% confidence "
+              "interval (Wilson)."},
+    "job_rates_fig": {
+        "nb": "Andel med første ordinære jobb innen oppfølgingsslutt, per gruppe, med 95 % KI",
+        "en": "Share with a first ordinary job by the end of follow-up, by arm, with 95% CI"},
+    "job_fig_small_note": {
+        "nb": "Grupper med færre enn {min_cell} personer er ikke tegnet.",
+        "en": "Groups with fewer than {min_cell} people are not drawn."},
+    # randomised effect
+    "job_effect": {"nb": "Effekten av SE i det randomiserte forsøket",
+                  "en": "The effect of SE in the randomised trial"},
+    "job_effect_text": {
+        "nb": "Blant de randomiserte deltakerne med registerdata fikk {p_t} i tiltaksgruppen "
+              "(n = {n_t}) og {p_c} i den interne kontrollgruppen (n = {n_c}) en første "
+              "ordinær jobb. Forskjellen er {rd} prosentpoeng (95 % KI {lo} til {hi}; "
+              "p = {p}). Deltakerne er analysert i gruppen de ble trukket til, uansett hva "
+              "slags oppfølging de faktisk fikk.",
+        "en": "Among randomised participants with register data, {p_t} in the treatment arm "
+              "(n = {n_t}) and {p_c} in the internal control arm (n = {n_c}) found a first "
+              "ordinary job. The difference is {rd} percentage points (95% CI {lo} to {hi}; "
+              "p = {p}). Participants are analysed in the arm they were allocated to, whatever "
+              "follow-up they actually received."},
+    "job_effect_positive": {
+        "nb": "Hele intervallet ligger over null: dataene tyder på at SE ga flere i jobb enn "
+              "vanlig oppfølging. Effekten kan likevel være så liten som {lo} eller så stor som "
+              "{hi} prosentpoeng.",
+        "en": "The whole interval lies above zero: the data suggest that SE brought more "
+              "people into work than usual follow-up. The effect may still be as small as {lo} "
+              "or as large as {hi} percentage points."},
+    "job_effect_negative": {
+        "nb": "Hele intervallet ligger under null: dataene tyder på at færre fikk jobb med SE "
+              "enn med vanlig oppfølging (mellom {lo} og {hi} prosentpoeng).",
+        "en": "The whole interval lies below zero: the data suggest that fewer people found "
+              "a job with SE than with usual follow-up (between {lo} and {hi} percentage "
+              "points)."},
+    "job_effect_unclear": {
+        "nb": "Intervallet omfatter null: vi kan ikke si sikkert om SE ga flere eller færre i "
+              "jobb enn vanlig oppfølging. Det betyr ikke at SE er uten effekt – dataene "
+              "passer med alt fra {lo} til {hi} prosentpoeng.",
+        "en": "The interval includes zero: we cannot say for sure whether SE brought more or "
+              "fewer people into work than usual follow-up. This does not show that SE has no "
+              "effect – the data are compatible with anything from {lo} to {hi} percentage "
+              "points."},
+    "job_ratio_text": {
+        "nb": "Som forholdstall: relativ risiko {rr} (95 % KI {rr_lo}–{rr_hi}), oddsratio "
+              "{or_} ({or_lo}–{or_hi}).",
+        "en": "As ratios: risk ratio {rr} (95% CI {rr_lo}–{rr_hi}), odds ratio {or_} "
+              "({or_lo}–{or_hi})."},
+    "job_adjusted_text": {
+        "nb": "Justert for kontor, alder, kjønn, hovedytelse, utdanning og innvandrerbakgrunn "
+              "er oddsratioen {aor} (95 % KI {aor_lo}–{aor_hi}). Justeringen tar hensyn til "
+              "tilfeldige skjevheter mellom gruppene ved oppstart; hovedresultatet er den "
+              "ujusterte forskjellen.",
+        "en": "Adjusted for office, age, gender, main benefit, education and immigrant "
+              "background, the odds ratio is {aor} (95% CI {aor_lo}–{aor_hi}). The adjustment "
+              "takes account of chance imbalances between the arms at baseline; the main "
+              "result is the unadjusted difference."},
+    "job_effect_caption": {
+        "nb": "Effektmål for første ordinære jobb: tiltaksgruppe mot intern kontrollgruppe "
+              "(randomiserte deltakere med registerdata)",
+        "en": "Effect measures for a first ordinary job: treatment against internal control "
+              "(randomised participants with register data)"},
+    "job_effect_note": {
+        "nb": "Risikoforskjell: Newcombes score-intervall og z-test. Relativ risiko og "
+              "oddsratio: Wald-intervall på log-skala. Justert oddsratio: logistisk regresjon "
+              "med kontor, alder ved inklusjon, kjønn, hovedytelse, utdanning og "
+              "innvandrerbakgrunn; sjeldne kategorier (færre enn {rare} personer, eller der "
+              "alle eller ingen fikk jobb) er slått sammen med den vanligste kategorien.",
+        "en": "Risk difference: Newcombe score interval and z-test. Risk ratio and odds "
+              "ratio: Wald interval on the log scale. Adjusted odds ratio: logistic regression "
+              "on office, age at enrolment, gender, main benefit, education and immigrant "
+              "background; sparse categories (fewer than {rare} people, or where all or none "
+              "found a job) are merged with the most common category."},
+    "job_m_rd": {"nb": "Risikoforskjell (prosentpoeng)",
+                "en": "Risk difference (percentage points)"},
+    "job_m_rr": {"nb": "Relativ risiko", "en": "Risk ratio"},
+    "job_m_or": {"nb": "Oddsratio", "en": "Odds ratio"},
+    "job_m_aor": {"nb": "Oddsratio, justert (kontor og bakgrunn)",
+                 "en": "Odds ratio, adjusted (office and background)"},
+    "job_m_hr": {"nb": "Hazard ratio (Cox, stratifisert på kontor)",
+                "en": "Hazard ratio (Cox, stratified by office)"},
+    "job_not_shown": {"nb": "Resultatet vises ikke: {why}",
+                     "en": "The result is not shown: {why}"},
+    "job_why_suppressed": {
+        "nb": "færre enn {min_cell} deltakere med registerdata i en av gruppene.",
+        "en": "fewer than {min_cell} participants with register data in one of the groups."},
+    "job_why_no_data": {
+        "nb": "det finnes ingen deltakere med registerdata i en av gruppene.",
+        "en": "there are no participants with register data in one of the groups."},
+    "job_why_no_events": {
+        "nb": "ingen i gruppene som sammenlignes, har fått jobb ennå.",
+        "en": "no one in the groups compared has found a job yet."},
+    "job_why_undefined": {
+        "nb": "målet er ikke definert for disse dataene (ingen eller alle har fått jobb i en "
+              "gruppe).",
+        "en": "the measure is not defined for these data (no one or everyone found a job in a "
+              "group)."},
+    "job_why_not_fitted": {
+        "nb": "modellen kunne ikke tilpasses disse dataene (for få personer eller hendelser).",
+        "en": "the model could not be fitted to these data (too few people or events)."},
+    # per office
+    "job_office_text": {
+        "nb": "Tabellen viser resultatet per forsøkskontor. Tallene per kontor er små og "
+              "usikkerheten stor: forskjeller mellom kontorene kan godt skyldes tilfeldigheter, "
+              "og forsøket var ikke stort nok til å sammenligne kontorene. Verdier som bygger på "
+              "færre enn {min_cell} personer i en gruppe, vises ikke.",
+        "en": "The table shows the result for each trial office. The numbers per office are "
+              "small and the uncertainty large: differences between offices may well be due "
+              "to chance, and the trial was not large enough to compare offices. Values that "
+              "rest on fewer than {min_cell} people in an arm are not shown."},
+    "job_office_note": {
+        "nb": "Forskjell = tiltaksgruppe minus intern kontrollgruppe, i prosentpoeng, med 95 % "
+              "KI (Newcombe) og p fra z-test.",
+        "en": "Difference = treatment minus internal control, in percentage points, with 95% "
+              "CI (Newcombe) and p from the z-test."},
+    "job_office_caption": {
+        "nb": "Første ordinære jobb per forsøkskontor og gruppe (randomiserte deltakere med "
+              "registerdata)",
+        "en": "First ordinary job by trial office and arm (randomised participants with "
+              "register data)"},
+    # time to work
+    "job_time": {"nb": "Tid til første jobb", "en": "Time to the first job"},
+    "job_hr_text": {
+        "nb": "Hazard ratioen for første ordinære jobb, tiltaksgruppe mot intern "
+              "kontrollgruppe, er {hr} (95 % KI {lo}–{hi}; p = {p}). Det betyr at "
+              "deltakerne i tiltaksgruppen til enhver tid i oppfølgingen hadde om lag {hr} "
+              "ganger så stor «sjanse» for å få jobb som de i kontrollgruppen, blant dem som "
+              "ennå ikke hadde fått jobb. En verdi over 1 betyr raskere overgang til jobb med "
+              "SE. Modellen (Cox) sammenligner deltakere ved samme kontor og tar hensyn til at "
+              "de er fulgt ulikt lenge.",
+        "en": "The hazard ratio for a first ordinary job, treatment against internal control, "
+              "is {hr} (95% CI {lo}–{hi}; p = {p}). At any time during follow-up, participants "
+              "in the treatment arm who had not yet found a job had about {hr} times the "
+              "\"chance\" of finding one compared with the control arm. A value above 1 means a "
+              "faster transition to work with SE. The model (Cox) compares participants at the "
+              "same office and takes account of different lengths of follow-up."},
+    "job_ph_ok": {
+        "nb": "Testen av proporsjonale hazarder gir p = {p}: ingen tegn til at forskjellen "
+              "mellom gruppene endrer seg over tid.",
+        "en": "The test of proportional hazards gives p = {p}: no sign that the difference "
+              "between the arms changes over time."},
+    "job_ph_warn": {
+        "nb": "Testen av proporsjonale hazarder gir p = {p}: forskjellen mellom gruppene ser ut "
+              "til å endre seg over tid. Hazard ratioen er da et gjennomsnitt over "
+              "oppfølgingstiden og bør leses sammen med figuren.",
+        "en": "The test of proportional hazards gives p = {p}: the difference between the arms "
+              "seems to change over time. The hazard ratio is then an average over follow-up "
+              "and should be read together with the figure."},
+    "job_logrank_text": {
+        "nb": "Log-rank-testen av forskjellen mellom kurvene for tiltaksgruppen og den interne "
+              "kontrollgruppen gir p = {p}.",
+        "en": "The log-rank test of the difference between the curves of the treatment and the "
+              "internal control arm gives p = {p}."},
+    "job_km_at_text": {
+        "nb": "Etter {months} måneder hadde anslagsvis {treatment} i tiltaksgruppen og "
+              "{internal_control} i den interne kontrollgruppen fått en første jobb "
+              "(Kaplan–Meier).",
+        "en": "After {months} months, an estimated {treatment} in the treatment arm and "
+              "{internal_control} in the internal control arm had found a first job "
+              "(Kaplan–Meier)."},
+    "job_km_caption": {
+        "nb": "Kumulativ andel med første ordinære jobb etter måneder siden inklusjon "
+              "(Kaplan–Meier), per gruppe (KLAR, deltakere med registerdata)",
+        "en": "Cumulative share with a first ordinary job by months since enrolment "
+              "(Kaplan–Meier), by arm (KLAR, participants with register data)"},
+    "job_km_note": {
+        "nb": "Skyggen er 95 % KI. Tallene under figuren er antall som ennå ikke hadde fått jobb "
+              "og fortsatt var fulgt opp (under risiko); * = færre enn {min_cell}. En kurve "
+              "slutter der færre enn {min_cell} er under risiko. Den eksterne kontrollgruppen "
+              "ble ikke trukket tilfeldig.",
+        "en": "The band is the 95% CI. The numbers below the figure are those who had not yet "
+              "found a job and were still followed (at risk); * = fewer than {min_cell}. A "
+              "curve ends where fewer than {min_cell} are at risk. The external control group "
+              "was not allocated at random."},
+    "job_at_risk": {"nb": "Under risiko", "en": "Number at risk"},
+    "job_months": {"nb": "Måneder siden inklusjon", "en": "Months since enrolment"},
+    "job_cum_share": {"nb": "Andel med første jobb (%)", "en": "Share with a first job (%)"},
+    "job_share_pct": {"nb": "Andel i jobb (%)", "en": "Share in work (%)"},
+    # external comparison
+    "job_external": {"nb": "Sammenligning med den eksterne kontrollgruppen (observasjonell)",
+                    "en": "Comparison with the external control group (observational)"},
+    "job_external_text": {
+        "nb": "Den eksterne kontrollgruppen ved referansekontorene ble ikke trukket "
+              "tilfeldig. Forskjeller mot tiltaksgruppen kan derfor skyldes hvem som fikk "
+              "oppfølging ved de ulike kontorene og forhold ved kontorene, ikke bare SE. Vi "
+              "justerer for alder, kjønn, hovedytelse, utdanning og innvandrerbakgrunn (og "
+              "sammenligner innen fylke i Cox-modellen), men ikke for forhold vi ikke har målt. "
+              "Dette er en observasjonell sammenligning, ikke et resultat av det randomiserte "
+              "forsøket.",
+        "en": "The external control group at the reference offices was not allocated at "
+              "random. Differences from the treatment arm may therefore reflect who was "
+              "followed up at which office and the offices themselves, not only SE. We adjust "
+              "for age, gender, main benefit, education and immigrant background (and compare "
+              "within county in the Cox model), but not for what was not measured. This is an "
+              "observational comparison, not a result of the randomised trial."},
+    "job_external_result": {
+        "nb": "Justert oddsratio for første jobb, tiltaksgruppe mot ekstern kontrollgruppe: "
+              "{or_} (95 % KI {lo}–{hi}); justert hazard ratio {hr} ({hr_lo}–{hr_hi}).",
+        "en": "Adjusted odds ratio of a first job, treatment against external control: {or_} "
+              "(95% CI {lo}–{hi}); adjusted hazard ratio {hr} ({hr_lo}–{hr_hi})."},
+    "job_external_check": {
+        "nb": "Som kontroll sammenligner vi også de to kontrollgruppene, som begge fikk vanlig "
+              "oppfølging: justert oddsratio intern mot ekstern kontrollgruppe {or_} (95 % KI "
+              "{lo}–{hi}). En klar forskjell her ville tyde på at kontorene eller deltakerne er "
+              "ulike på måter justeringen ikke fanger opp.",
+        "en": "As a check we also compare the two control groups, who both received usual "
+              "follow-up: adjusted odds ratio internal against external control {or_} (95% CI "
+              "{lo}–{hi}). A clear difference here would suggest that the offices or the "
+              "participants differ in ways the adjustment does not capture."},
+    "job_external_caption": {
+        "nb": "Observasjonell sammenligning med den eksterne kontrollgruppen (justerte "
+              "estimater, ikke forsøksresultat)",
+        "en": "Observational comparison with the external control group (adjusted estimates, "
+              "not a trial result)"},
+    "job_external_note": {
+        "nb": "Justert for alder ved inklusjon, kjønn, hovedytelse, utdanning og "
+              "innvandrerbakgrunn. Oddsratio: logistisk regresjon. Hazard ratio: Cox-modell "
+              "stratifisert på fylke. Sjeldne kategorier (færre enn {rare} personer, eller der "
+              "alle eller ingen fikk jobb) er slått sammen med den vanligste kategorien.",
+        "en": "Adjusted for age at enrolment, gender, main benefit, education and immigrant "
+              "background. Odds ratio: logistic regression. Hazard ratio: Cox model stratified "
+              "by county. Sparse categories (fewer than {rare} people, or where all or none "
+              "found a job) are merged with the most common category."},
+    "job_c_t_vs_e": {"nb": "Tiltaksgruppe mot ekstern kontrollgruppe",
+                    "en": "Treatment against external control"},
+    "job_c_c_vs_e": {"nb": "Intern mot ekstern kontrollgruppe (kontroll)",
+                    "en": "Internal against external control (check)"},
+    "job_aor": {"nb": "Justert oddsratio", "en": "Adjusted odds ratio"},
+    "job_ahr": {"nb": "Justert hazard ratio", "en": "Adjusted hazard ratio"},
+    # status
+    "job_status": {"nb": "Status på uttrekksdatoen", "en": "Status on the extract date"},
+    "job_status_text": {
+        "nb": "Tabellen viser hva deltakerne med registerdata var registrert med på "
+              "uttrekksdatoen. Status er et øyeblikksbilde: en som har hatt jobb, kan ha "
+              "mistet den igjen.",
+        "en": "The table shows what participants with register data were registered with on "
+              "the extract date. Status is a snapshot: someone who had a job may have lost it "
+              "again."},
+    "job_status_not_used": {
+        "nb": "Status på uttrekksdatoen brukes ikke i denne rapporten: registeruttrekket er "
+              "datert etter skjæringsdatoen {cutoff} og beskriver en senere dag.",
+        "en": "The status on the extract date is not used in this report: the register "
+              "extract is dated after the cut-off {cutoff} and describes a later day."},
+    "job_status_partly": {
+        "nb": "For {n} deltakere er uttrekket datert etter skjæringsdatoen; deres status er "
+              "ikke brukt.",
+        "en": "For {n} participants the extract is dated after the cut-off; their status is "
+              "not used."},
+    "job_status_caption": {
+        "nb": "Status på uttrekksdatoen per gruppe (KLAR, deltakere med registerdata)",
+        "en": "Status on the extract date by arm (KLAR, participants with register data)"},
+    "job_n_with_status": {"nb": "Med status (n)", "en": "With status (n)"},
+    # limits
+    "job_limits": {"nb": "Hva resultatene ikke sier", "en": "What the results do not show"},
+    "job_limits_text": {
+        "nb": "Resultatene gjelder fire NAV-kontor med få deltakere hver, og kan ikke uten "
+              "videre overføres til andre kontor. Utfallet er første ordinære jobb, ikke om "
+              "jobben varte eller hvor mange timer den ga. Deltakere uten registerdata er "
+              "utelatt; skiller de seg fra de andre, kan andelene bli skjeve. Deltakerne og "
+              "veilederne visste hvilken gruppe de var i.",
+        "en": "The results concern four NAV offices with few participants each and cannot "
+              "simply be carried over to other offices. The outcome is the first ordinary job, "
+              "not whether the job lasted or how many hours it gave. Participants without "
+              "register data are left out; if they differ from the others, the shares may be "
+              "biased. Participants and advisers knew which arm they were in."},
+    # table headers
+    "job_h_measure": {"nb": "Mål", "en": "Measure"},
+    "job_h_comparison": {"nb": "Sammenligning", "en": "Comparison"},
+    "job_h_estimate": {"nb": "Estimat", "en": "Estimate"},
+    "job_h_ci_low": {"nb": "95 % KI, nedre", "en": "95% CI, lower"},
+    "job_h_ci_high": {"nb": "95 % KI, øvre", "en": "95% CI, upper"},
+    "job_h_ci_low_pct": {"nb": "95 % KI, nedre (%)", "en": "95% CI, lower (%)"},
+    "job_h_ci_high_pct": {"nb": "95 % KI, øvre (%)", "en": "95% CI, upper (%)"},
+    "job_h_p": {"nb": "p", "en": "p"},
+    "job_h_analysed": {"nb": "I analysene (n)", "en": "Analysed (n)"},
+    "job_h_missing": {"nb": "Mangler registerdata (n)", "en": "No register data (n)"},
+    "job_h_with": {"nb": "Med registerdata (n)", "en": "With register data (n)"},
+    "job_h_share": {"nb": "Fikk jobb (%)", "en": "Found a job (%)"},
+    "job_h_status": {"nb": "Status", "en": "Status"},
+    "job_h_rd": {"nb": "Forskjell (prosentpoeng)", "en": "Difference (percentage points)"},
+    "job_source": {"nb": "registerdata (NAV) og deltakerregisteret",
+                  "en": "register data (NAV) and the participant register"},
+    "job_suppressed_word": {"nb": "* (færre enn {min_cell})", "en": "* (fewer than {min_cell})"},
+}
+text.register(TEXTS)
+
+
+# ------------------------------------------------------------------------------ computation
+
+@dataclass
+class Employment:
+    """Everything the employment chapter shows.
+
+    ``results`` maps each results.json key path to ``(value, reason)``; ``reason`` is set when
+    the value is ``None`` (or an estimate object holds a ``None``).
+    """
+
+    available: bool
+    cutoff: pd.Timestamp
+    min_cell: int
+    results: dict = field(default_factory=dict)
+    frame: pd.DataFrame | None = None        # KLAR analysed participants, one row each
+    counts: pd.DataFrame | None = None       # per arm: analysed, missing, with_outcome, share, CI
+    effects: pd.DataFrame | None = None      # randomised comparison, one row per measure
+    hazard: dict | None = None               # Cox result (estimate, ci, p, ph_test_p)
+    logrank_p: float | None = None
+    by_office: pd.DataFrame | None = None
+    km: pd.DataFrame | None = None
+    at_risk: pd.DataFrame | None = None      # arm × month: number at risk
+    km_at: dict = field(default_factory=dict)  # months -> {arm: cumulative share or None}
+    external: pd.DataFrame | None = None
+    status: pd.DataFrame | None = None
+    status_unused: int = 0                   # outcomes rows whose status is after the cut-off
+    followup_months: tuple | None = None     # (median, min, max) months followed
+    interim: bool = False                    # some register extract is dated after the cut-off
+
+    def value(self, path: str):
+        return self.results[path][0]
+
+    def reason(self, path: str):
+        return self.results[path][1]
+
+
+def compute(stage, params: dict) -> Employment:
+    """All numbers of the chapter for one report stage (:class:`pku_eval.tidy.StageData`)."""
+    min_cell = int(params.get("min_cell", 5))
+    res = Employment(available=stage.has("outcomes"), cutoff=stage.cutoff, min_cell=min_cell)
+    if not res.available:
+        _all_null(res, R_NO_FILE)
+        return res
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # model warnings are reported through the results
+        frame = analysis_frame(stage)
+        res.frame = frame
+        outcomes = stage.table("outcomes")
+        res.interim = bool((outcomes["followup_date"] > stage.cutoff).any())
+        _rates(res, frame)
+        with_row = frame[frame["has_outcome"]]
+        if len(with_row):
+            months = with_row["followup_days"] / DAYS_PER_MONTH
+            res.followup_months = (float(months.median()), float(months.min()),
+                                   float(months.max()))
+        randomised = with_row[(with_row["randomised"] == 1)
+                              & with_row["arm"].isin([TREATMENT, CONTROL])]
+        _randomised_effects(res, randomised)
+        _by_office(res, randomised, stage)
+        _time_to_work(res, randomised, with_row)
+        _external(res, with_row)
+        _status(res, with_row)
+    return res
+
+
+def analysis_frame(stage) -> pd.DataFrame:
+    """KLAR participants (trial and reference offices), withdrawn excluded, one row each, with
+    their outcomes: ``has_outcome``, ``employed`` (1/0; NaN without an outcomes row), ``event``
+    (= employed), ``days`` (enrolment to first job, or to the follow-up end when censored;
+    NaN without an outcomes row), ``followup_days`` (enrolment to follow-up end), ``status``,
+    ``age`` (at enrolment) and the office's ``county``."""
+    part = stage.analysed
+    part = part[part["project"] == "klar"].copy()
+    out = stage.table("outcomes")[["participant_id", "followup_end", "first_job_date",
+                                   "employed", "status"]].rename(
+        columns={"followup_end": "fu_end"})
+    part = part.drop(columns=["followup_end"]).merge(out, on="participant_id", how="left")
+    part["has_outcome"] = part["fu_end"].notna()
+    employed = part["employed"].astype("boolean").fillna(False).astype(bool)
+    part["employed"] = np.where(part["has_outcome"], employed.astype(float), np.nan)
+    part["event"] = part["employed"]
+    end = part["first_job_date"].where(employed, part["fu_end"])
+    part["days"] = ((end - part["enrolled_date"]).dt.days.astype(float)).clip(lower=0)
+    part["followup_days"] = ((part["fu_end"] - part["enrolled_date"]).dt.days
+                             .astype(float)).clip(lower=0)
+    part["age"] = part["enrolled_date"].dt.year - part["birth_year"]
+    county = stage.offices.set_index("office")["county"]
+    part["county"] = part["office"].map(county)
+    return part.reset_index(drop=True)
+
+
+def _all_null(res: Employment, reason: str) -> None:
+    for arm in ARMS:
+        for key in ("rate", "rate_ci", "missing_outcome"):
+            res.results[f"employment.{key}.{arm}"] = (None, reason)
+    for key in ("employment.risk_difference", "employment.risk_ratio", "employment.odds_ratio",
+                "employment.odds_ratio_adjusted", "time_to_work.hazard_ratio",
+                "time_to_work.hazard_ratio_p_value", "time_to_work.ph_test_p",
+                "time_to_work.logrank_p", "employment.external.odds_ratio_adjusted",
+                "employment.external.control_check_odds_ratio_adjusted",
+                "time_to_work.external.hazard_ratio_adjusted",
+                "time_to_work.external.control_check_hazard_ratio_adjusted"):
+        res.results[key] = (None, reason)
+
+
+def _rates(res: Employment, frame: pd.DataFrame) -> None:
+    rows = []
+    for arm in ARMS:
+        g = frame[frame["arm"] == arm]
+        with_row = g[g["has_outcome"]]
+        n, k = len(with_row), int(with_row["employed"].sum())
+        share = k / n if n else np.nan
+        low, high = proportions.wilson_interval(k, n) if n else (np.nan, np.nan)
+        rows.append({"arm": arm, "analysed": len(g), "missing": len(g) - n, "with_outcome": n,
+                     "employed": k, "share": share, "ci_low": low, "ci_high": high})
+        if n == 0:
+            value = (None, f"no KLAR {arm} participants with register data")
+        elif n < res.min_cell:
+            value = (None, R_SUPPRESSED)
+        else:
+            value = (share, None)
+        res.results[f"employment.rate.{arm}"] = value
+        res.results[f"employment.rate_ci.{arm}"] = (
+            ({"estimate": share, "ci_low": low, "ci_high": high}, None) if value[0] is not None
+            else (None, value[1]))
+        res.results[f"employment.missing_outcome.{arm}"] = _count_result(len(g) - n,
+                                                                         res.min_cell)
+    res.counts = pd.DataFrame(rows)
+
+
+def _count_result(count: int, min_cell: int) -> tuple:
+    shown = publish_count(int(count), min_cell)
+    return (shown, None) if shown is not None else (None, R_SUPPRESSED)
+
+
+def _group_guard(data: pd.DataFrame, group: str, levels: tuple, min_cell: int) -> str | None:
+    """Reason why two groups cannot be compared (None when they can)."""
+    sizes = [int((data[group] == level).sum()) for level in levels]
+    if min(sizes) == 0:
+        empty = [lvl for lvl, s in zip(levels, sizes) if s == 0]
+        return f"no {', '.join(empty)} participants with register data"
+    if min(sizes) < min_cell:
+        return R_SUPPRESSED
+    return None
+
+
+def _estimate(row: pd.Series, keys=ESTIMATE_KEYS) -> tuple[dict, str | None]:
+    """An estimate object of plain floats (None for NaN) and the reason when one is None."""
+    out = {}
+    for key in keys:
+        v = row.get(key, np.nan)
+        out[key] = None if v is None or not np.isfinite(v) else float(v)
+    return out, (R_UNDEFINED if None in out.values() else None)
+
+
+def _fit(function, *args, **kwargs) -> tuple[pd.Series | None, str | None]:
+    """Run a stats function; a fitting failure becomes a reason instead of a crash."""
+    try:
+        out = function(*args, **kwargs).iloc[0]
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError, PerfectSeparationError) as exc:
+        message = str(exc).split("\n")[0]
+        if "no events" in message:
+            return None, R_NO_EVENTS
+        return None, f"{R_NOT_FITTED}: {message}"
+    if "converged" in out and not bool(out["converged"]):
+        return None, f"{R_NOT_FITTED}: the model did not converge"
+    return out, None
+
+
+def _pool_rare(frame: pd.DataFrame, columns, min_count: int = RARE_LEVEL) -> pd.DataFrame:
+    """Merge sparse levels of categorical columns into the column's most common level.
+
+    A level is sparse when fewer than ``min_count`` people have it, or when all or none of
+    them found a job (the model could not estimate it: separation). Done on the data of each
+    model, so that the adjusted models can be fitted on small data too.
+    """
+    out = frame.copy()
+    for col in columns:
+        by = out.groupby(col)["employed"].agg(["size", "sum"])
+        sparse = (by["size"] < min_count) | (by["sum"] == 0) | (by["sum"] == by["size"])
+        if not sparse.any():
+            continue
+        keep = by[~sparse]
+        target = keep["size"].idxmax() if len(keep) else by["size"].idxmax()
+        out[col] = out[col].where(~out[col].isin(by.index[sparse]), target)
+    return out
+
+
+def _randomised_effects(res: Employment, rand: pd.DataFrame) -> None:
+    """Risk difference (the results.json key), risk ratio, odds ratio, adjusted odds ratio."""
+    guard = _group_guard(rand, "arm", (TREATMENT, CONTROL), res.min_cell)
+    measures = {
+        "rd": ("employment.risk_difference", proportions.risk_difference, {}),
+        "rr": ("employment.risk_ratio", proportions.risk_ratio, {}),
+        "or": ("employment.odds_ratio", proportions.odds_ratio, {}),
+        "aor": ("employment.odds_ratio_adjusted", proportions.adjusted_odds_ratio,
+                {"covariates": ["office", *COVARIATES]}),
+    }
+    rows = []
+    data = _pool_rare(rand, ["office", *CATEGORICAL]) if guard is None else rand
+    for measure, (path, function, extra) in measures.items():
+        if guard is not None:
+            res.results[path] = (None, guard)
+            rows.append({"measure": measure, "reason": guard})
+            continue
+        out, reason = _fit(function, data, "employed", "arm", TREATMENT, CONTROL, **extra)
+        if out is None:
+            res.results[path] = (None, reason)
+            rows.append({"measure": measure, "reason": reason})
+            continue
+        est, reason = _estimate(out)
+        res.results[path] = (est, reason)
+        rows.append({"measure": measure, **est, "reason": reason,
+                     **{k: out[k] for k in ("n_treatment", "n_control", "p_treatment",
+                                            "p_control") if k in out}})
+    res.effects = pd.DataFrame(rows).set_index("measure")
+
+
+def _by_office(res: Employment, rand: pd.DataFrame, stage) -> None:
+    """Shares and risk difference per trial office (small numbers: suppressed below min_cell)."""
+    offices = stage.offices
+    trial = offices.loc[(offices["project"] == "klar") & (offices["role"] == "trial"), "office"]
+    rows = []
+    for office in trial:
+        g = rand[rand["office"] == office]
+        row = {"office": office}
+        for arm, tag in ((TREATMENT, "t"), (CONTROL, "c")):
+            a = g.loc[g["arm"] == arm, "employed"]
+            row[f"n_{tag}"] = len(a)
+            row[f"share_{tag}"] = a.mean() if len(a) else np.nan
+        guard = _group_guard(g, "arm", (TREATMENT, CONTROL), res.min_cell)
+        path = f"employment.by_office.{office}"
+        if guard is None:
+            out, reason = _fit(proportions.risk_difference, g, "employed", "arm", TREATMENT,
+                               CONTROL)
+            est, reason = _estimate(out) if out is not None else (None, reason)
+        else:
+            est, reason = None, guard
+        res.results[path] = (est, reason)
+        row.update({k: (est or {}).get(k, np.nan) for k in ESTIMATE_KEYS})
+        row["base"] = min(row["n_t"], row["n_c"])
+        rows.append(row)
+    res.by_office = pd.DataFrame(rows)
+
+
+def _time_to_work(res: Employment, rand: pd.DataFrame, with_row: pd.DataFrame) -> None:
+    """Cox hazard ratio (stratified by office), log-rank, Kaplan-Meier by arm and at-risk."""
+    guard = _group_guard(rand, "arm", (TREATMENT, CONTROL), res.min_cell)
+    keys = ("time_to_work.hazard_ratio", "time_to_work.hazard_ratio_p_value",
+            "time_to_work.ph_test_p", "time_to_work.logrank_p")
+    if guard is None and rand["event"].sum() == 0:
+        guard = R_NO_EVENTS
+    if guard is not None:
+        for key in keys:
+            res.results[key] = (None, guard)
+    else:
+        out, reason = _fit(survival.cox_hazard_ratio, rand, "days", "event", "arm", TREATMENT,
+                           CONTROL, strata="office", ties="efron")
+        if out is None:
+            for key in keys[:3]:
+                res.results[key] = (None, reason)
+        else:
+            est, reason = _estimate(out, ("estimate", "ci_low", "ci_high"))
+            res.results[keys[0]] = (est, reason)
+            res.hazard = {**est, "p_value": _finite(out["p_value"]),
+                          "ph_test_p": _finite(out["ph_test_p"])}
+            for key, name in ((keys[1], "p_value"), (keys[2], "ph_test_p")):
+                v = res.hazard[name]
+                res.results[key] = (v, None if v is not None else R_UNDEFINED)
+        lr, reason = _fit(survival.logrank, rand, "days", "event", "arm")
+        res.logrank_p = _finite(lr["p_value"]) if lr is not None else None
+        res.results[keys[3]] = (res.logrank_p, reason if lr is None else
+                                (None if res.logrank_p is not None else R_UNDEFINED))
+    _kaplan_meier(res, with_row)
+
+
+def _kaplan_meier(res: Employment, with_row: pd.DataFrame) -> None:
+    data = with_row.assign(months=with_row["days"] / DAYS_PER_MONTH)
+    arms = [arm for arm in ARMS if (data["arm"] == arm).any()]
+    if not arms:
+        return
+    data = data[data["arm"].isin(arms)]
+    res.km = survival.kaplan_meier(data, "months", "event", group="arm")
+    top = int(math.ceil(data["months"].max() / AT_RISK_STEP_MONTHS)) * AT_RISK_STEP_MONTHS
+    months = np.arange(0, max(top, AT_RISK_STEP_MONTHS) + 1, AT_RISK_STEP_MONTHS)
+    res.at_risk = pd.DataFrame(
+        {m: [int((data.loc[data["arm"] == arm, "months"] >= m).sum()) for arm in arms]
+         for m in months}, index=pd.Index(arms, name="arm"))
+    for m in KM_REPORT_MONTHS:
+        res.km_at[m] = {arm: _km_share_at(res.km[res.km["group"] == arm], m, res.min_cell)
+                        for arm in arms}
+
+
+def _km_share_at(km: pd.DataFrame, months: float, min_cell: int) -> float | None:
+    """Cumulative share with a first job at ``months`` (1 − S), or None when fewer than
+    ``min_cell`` are still at risk then (the estimate rests on too few people)."""
+    later = km[km["time"] >= months]
+    if later.empty or later["at_risk"].iloc[0] < min_cell:
+        return None
+    before = km[km["time"] <= months]
+    return float(1 - before["survival"].iloc[-1]) if len(before) else 0.0
+
+
+def _external(res: Employment, with_row: pd.DataFrame) -> None:
+    """Observational: treatment (and, as a check, internal control) against the external
+    control group, adjusted for baseline covariates (logistic; Cox stratified by county)."""
+    rows = []
+    for label, arm, or_key, hr_key in (
+            ("t_vs_e", TREATMENT, "employment.external.odds_ratio_adjusted",
+             "time_to_work.external.hazard_ratio_adjusted"),
+            ("c_vs_e", CONTROL, "employment.external.control_check_odds_ratio_adjusted",
+             "time_to_work.external.control_check_hazard_ratio_adjusted")):
+        pair = with_row[with_row["arm"].isin([arm, EXTERNAL])]
+        pair = _pool_rare(pair, CATEGORICAL) if len(pair) else pair
+        guard = _group_guard(pair, "arm", (arm, EXTERNAL), res.min_cell)
+        row = {"comparison": label}
+        for kind, key in (("or", or_key), ("hr", hr_key)):
+            if guard is not None:
+                res.results[key] = (None, guard)
+                row[f"{kind}_reason"] = guard
+                continue
+            if kind == "or":
+                out, reason = _fit(proportions.adjusted_odds_ratio, pair, "employed", "arm",
+                                   arm, EXTERNAL, covariates=list(COVARIATES))
+            elif pair["event"].sum() == 0:
+                out, reason = None, R_NO_EVENTS
+            else:
+                design, names = _dummies(pair, COVARIATES)
+                out, reason = _fit(survival.cox_hazard_ratio, design, "days", "event", "arm",
+                                   arm, EXTERNAL, strata="county", covariates=names)
+            if out is None:
+                res.results[key] = (None, reason)
+                row[f"{kind}_reason"] = reason
+                continue
+            est, reason = _estimate(out)
+            res.results[key] = (est, reason)
+            row.update({f"{kind}_{k}": v for k, v in est.items()})
+        rows.append(row)
+    res.external = pd.DataFrame(rows).set_index("comparison")
+
+
+def _dummies(frame: pd.DataFrame, covariates) -> tuple[pd.DataFrame, list[str]]:
+    """Numeric design columns for the Cox model: categorical covariates as 0/1 dummies
+    (first level dropped), constant columns left out."""
+    out = frame.copy()
+    names = []
+    for col in covariates:
+        if col in CATEGORICAL:
+            d = pd.get_dummies(out[col].astype(str), prefix=f"_x_{col}", drop_first=True)
+            d = d.astype(float)
+            out = pd.concat([out, d], axis=1)
+            names += list(d.columns)
+        else:
+            out[f"_x_{col}"] = out[col].astype(float)
+            names.append(f"_x_{col}")
+    names = [n for n in names if out[n].nunique(dropna=True) > 1]
+    return out, names
+
+
+def _status(res: Employment, with_row: pd.DataFrame) -> None:
+    res.status_unused = int(with_row["status"].isna().sum())
+    known = with_row[with_row["status"].notna()]
+    if known.empty:
+        return
+    rows = []
+    bases = known.groupby("arm").size().reindex(ARMS, fill_value=0)
+    counts = known.groupby(["status", "arm"]).size().unstack(fill_value=0).reindex(
+        index=list(STATUSES), columns=list(ARMS), fill_value=0)
+    for status in STATUSES:
+        row = {"status": status}
+        for arm in ARMS:
+            n = int(counts.loc[status, arm])
+            row[f"n_{arm}"] = n
+            row[f"share_{arm}"] = n / bases[arm] if bases[arm] else np.nan
+            row[f"base_{arm}"] = int(bases[arm])
+        rows.append(row)
+    res.status = pd.DataFrame(rows)
+
+
+def _finite(v) -> float | None:
+    return float(v) if v is not None and np.isfinite(v) else None
+
+
+# ---------------------------------------------------------------------------- results.json
+
+def record(ch: Chapter, computed: Employment) -> None:
+    """Record every results.json value of the chapter (nulls with their reason)."""
+    for path, (value, reason) in computed.results.items():
+        ch.result(path, value, reason)
+
+
+# ---------------------------------------------------------------------------------- display
+
+def _fmt_p(p, language: str) -> str:
+    if p is None or not np.isfinite(p):
+        return "–"
+    if p < 0.001:
+        return "< " + fmt_num(0.001, 3, language)
+    return fmt_num(p, 3, language)
+
+
+def _why(ch: Chapter, reason: str | None) -> str:
+    if reason == R_SUPPRESSED:
+        return ch.t("job_why_suppressed", min_cell=ch.min_cell)
+    if reason == R_NO_EVENTS:
+        return ch.t("job_why_no_events")
+    if reason == R_UNDEFINED:
+        return ch.t("job_why_undefined")
+    if reason and reason.startswith("no "):
+        return ch.t("job_why_no_data")
+    return ch.t("job_why_not_fitted")
+
+
+def _pct_or_mark(ch: Chapter, value, reason) -> str:
+    if value is not None:
+        return fmt_pct(value, ch.language)
+    if reason == R_SUPPRESSED:
+        return ch.t("job_suppressed_word", min_cell=ch.min_cell)
+    return "–"
+
+
+def show_intro(ch: Chapter, computed: Employment) -> None:
+    """The chapter's introduction; a notice when there are no register data."""
+    lang = ch.language
+    end = fmt_date(ch.data.cutoff, lang)
+    if computed.available and computed.frame is not None and computed.frame["has_outcome"].any():
+        end = fmt_date(computed.frame["fu_end"].max(), lang)
+    ch.text("job_intro", end=end)
+    if not computed.available:
+        ch.notice(ch.t("job_no_outcomes"))
+        return
+    if computed.frame is None or not computed.frame["has_outcome"].any():
+        ch.notice(ch.t("job_no_klar"))
+        return
+    if computed.interim:
+        ch.notice(ch.t("job_interim", cutoff=fmt_date(computed.cutoff, lang)))
+    if computed.followup_months:
+        med, low, high = computed.followup_months
+        ch.text("job_followup_text", median=fmt_num(med, 1, lang), low=fmt_num(low, 1, lang),
+                high=fmt_num(high, 1, lang))
+
+
+def _usable(computed: Employment) -> bool:
+    return computed.available and computed.frame is not None and computed.frame[
+        "has_outcome"].any()
+
+
+def show_rates(ch: Chapter, computed: Employment) -> None:
+    """Share with a first job per arm (table and figure) and missing register data per arm."""
+    if not _usable(computed):
+        return
+    ch.section("job_rates")
+    lang = ch.language
+    ch.text("job_rates_text", **{arm: _pct_or_mark(ch, *computed.results[
+        f"employment.rate.{arm}"]) for arm in ARMS})
+    c = computed.counts
+    missing = {arm: (ch.t("job_suppressed_word", min_cell=ch.min_cell) if 0 < m < ch.min_cell
+                     else fmt_int(m, lang))
+               for arm, m in zip(c["arm"], c["missing"])}
+    ch.text("job_missing_text", **missing)
+    tab = c.assign(arm=c["arm"].map(lambda a: arm_name(a, lang)))
+    ch.table(tab, [Column("arm", ch.t("h_arm")),
+                   Column("analysed", ch.t("job_h_analysed"), "count"),
+                   Column("missing", ch.t("job_h_missing"), "count"),
+                   Column("with_outcome", ch.t("job_h_with"), "count"),
+                   Column("share", ch.t("job_h_share"), "pct", base="with_outcome"),
+                   Column("ci_low", ch.t("job_h_ci_low_pct"), "pct", base="with_outcome"),
+                   Column("ci_high", ch.t("job_h_ci_high_pct"), "pct", base="with_outcome")],
+             ch.t("job_rates_caption"), ch.t("job_source"), note=ch.t("job_rates_note"))
+    shown = c[c["with_outcome"] >= ch.min_cell]
+    note = ch.t("job_fig_small_note", min_cell=ch.min_cell) if len(shown) < len(c) else None
+    if len(shown):
+        ch.figure(_rates_figure(shown, lang), ch.t("job_rates_fig"), ch.t("job_source"), note=note)
+
+
+def _rates_figure(counts: pd.DataFrame, language: str):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.7 * len(counts)))
+    y = np.arange(len(counts))
+    for i, row in enumerate(counts.itertuples()):
+        ax.barh(i, 100 * row.share, color=plots.ARM_COLOURS[row.arm],
+                hatch=plots.ARM_HATCH[row.arm], edgecolor="white", height=0.6)
+        ax.errorbar(100 * row.share, i, xerr=[[max(0.0, 100 * (row.share - row.ci_low))],
+                                              [max(0.0, 100 * (row.ci_high - row.share))]],
+                    fmt="none", ecolor="#333333", capsize=4, lw=1)
+    ax.set_yticks(y, [arm_name(a, language) for a in counts["arm"]])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(text.t("job_share_pct", language))
+    return fig
+
+
+def show_effect(ch: Chapter, computed: Employment) -> None:
+    """The randomised comparison: risk difference in words, and every effect measure."""
+    if not _usable(computed):
+        return
+    ch.section("job_effect")
+    lang = ch.language
+    rd, reason = computed.results["employment.risk_difference"]
+    if rd is None:
+        ch.notice(ch.t("job_not_shown", why=_why(ch, reason)))
+        return
+    e = computed.effects
+    pp = {k: fmt_num(100 * rd[k], 1, lang) for k in ("estimate", "ci_low", "ci_high")}
+    ch.text("job_effect_text", p_t=fmt_pct(e.loc["rd", "p_treatment"], lang),
+            n_t=fmt_int(e.loc["rd", "n_treatment"], lang),
+            p_c=fmt_pct(e.loc["rd", "p_control"], lang),
+            n_c=fmt_int(e.loc["rd", "n_control"], lang), rd=pp["estimate"], lo=pp["ci_low"],
+            hi=pp["ci_high"], p=_fmt_p(rd["p_value"], lang))
+    key = ("job_effect_positive" if rd["ci_low"] > 0 else
+           "job_effect_negative" if rd["ci_high"] < 0 else "job_effect_unclear")
+    ch.text(key, lo=pp["ci_low"], hi=pp["ci_high"])
+
+    def f2(measure, k):
+        v = e.loc[measure].get(k) if measure in e.index else None
+        return fmt_num(v, 2, lang) if v is not None and pd.notna(v) else "–"
+
+    ch.text("job_ratio_text", rr=f2("rr", "estimate"), rr_lo=f2("rr", "ci_low"),
+            rr_hi=f2("rr", "ci_high"), or_=f2("or", "estimate"), or_lo=f2("or", "ci_low"),
+            or_hi=f2("or", "ci_high"))
+    aor = computed.results["employment.odds_ratio_adjusted"]
+    if aor[0] is not None and aor[0]["ci_low"] is not None:
+        ch.text("job_adjusted_text", aor=f2("aor", "estimate"), aor_lo=f2("aor", "ci_low"),
+                aor_hi=f2("aor", "ci_high"))
+    else:
+        ch.text("job_not_shown", why=_why(ch, aor[1]))
+    rows = []
+    for measure, label in (("rd", "job_m_rd"), ("rr", "job_m_rr"), ("or", "job_m_or"),
+                           ("aor", "job_m_aor")):
+        r = e.loc[measure]
+        scale = 100 if measure == "rd" else 1
+        rows.append({"measure": ch.t(label),
+                     **{k: scale * r[k] if k != "p_value" and pd.notna(r.get(k)) else r.get(k)
+                        for k in ESTIMATE_KEYS}})
+    if computed.hazard:
+        rows.append({"measure": ch.t("job_m_hr"), **{k: computed.hazard[k]
+                                                     for k in ESTIMATE_KEYS}})
+    tab = pd.DataFrame(rows)
+    tab["p_text"] = tab["p_value"].map(lambda p: _fmt_p(p if pd.notna(p) else None, lang))
+    ch.table(tab, [Column("measure", ch.t("job_h_measure")),
+                   Column("estimate", ch.t("job_h_estimate"), "num", decimals=2),
+                   Column("ci_low", ch.t("job_h_ci_low"), "num", decimals=2),
+                   Column("ci_high", ch.t("job_h_ci_high"), "num", decimals=2),
+                   Column("p_text", ch.t("job_h_p"))],
+             ch.t("job_effect_caption"), ch.t("job_source"),
+             note=ch.t("job_effect_note", rare=RARE_LEVEL))
+
+
+def show_by_office(ch: Chapter, computed: Employment) -> None:
+    """Shares and risk difference per trial office, with the small-numbers caveat."""
+    if not _usable(computed) or computed.by_office is None or computed.by_office.empty:
+        return
+    lang = ch.language
+    ch.text("job_office_text", min_cell=ch.min_cell)
+    tab = computed.by_office.copy()
+    tab["office"] = tab["office"].map(lambda o: office_label(o, lang))
+    for k in ("estimate", "ci_low", "ci_high"):
+        tab[k] = 100 * tab[k]
+    tab["p_text"] = [_fmt_p(p if pd.notna(p) else None, lang) if b >= ch.min_cell else MARK
+                     for p, b in zip(tab["p_value"], tab["base"])]
+    t_name, c_name = arm_name(TREATMENT, lang), arm_name(CONTROL, lang)
+    ch.table(tab, [Column("office", ch.t("h_office")),
+                   Column("n_t", f"{t_name} (n)", "count"),
+                   Column("share_t", f"{t_name} (%)", "pct", base="n_t"),
+                   Column("n_c", f"{c_name} (n)", "count"),
+                   Column("share_c", f"{c_name} (%)", "pct", base="n_c"),
+                   Column("estimate", ch.t("job_h_rd"), "num", base="base"),
+                   Column("ci_low", ch.t("job_h_ci_low"), "num", base="base"),
+                   Column("ci_high", ch.t("job_h_ci_high"), "num", base="base"),
+                   Column("p_text", ch.t("job_h_p"))],
+             ch.t("job_office_caption"), ch.t("job_source"), note=ch.t("job_office_note"))
+
+
+def show_time_to_work(ch: Chapter, computed: Employment) -> None:
+    """Hazard ratio, proportional-hazards check, log-rank and the Kaplan-Meier figure."""
+    if not _usable(computed):
+        return
+    ch.section("job_time")
+    lang = ch.language
+    hr, reason = computed.results["time_to_work.hazard_ratio"]
+    if hr is None:
+        ch.notice(ch.t("job_not_shown", why=_why(ch, reason)))
+    else:
+        ch.text("job_hr_text", hr=fmt_num(hr["estimate"], 2, lang),
+                lo=fmt_num(hr["ci_low"], 2, lang), hi=fmt_num(hr["ci_high"], 2, lang),
+                p=_fmt_p(computed.hazard["p_value"], lang))
+        ph = computed.hazard["ph_test_p"]
+        if ph is not None:
+            ch.text("job_ph_warn" if ph < 0.05 else "job_ph_ok", p=_fmt_p(ph, lang))
+    if computed.logrank_p is not None:
+        ch.text("job_logrank_text", p=_fmt_p(computed.logrank_p, lang))
+    for months, shares in computed.km_at.items():
+        if shares.get(TREATMENT) is not None and shares.get(CONTROL) is not None:
+            ch.text("job_km_at_text", months=fmt_int(months, lang),
+                    treatment=fmt_pct(shares[TREATMENT], lang),
+                    internal_control=fmt_pct(shares[CONTROL], lang))
+    if computed.km is None:
+        return
+    sizes = computed.at_risk.iloc[:, 0]
+    drawn = [arm for arm in computed.at_risk.index if sizes[arm] >= ch.min_cell]
+    if not drawn:
+        return
+    note = ch.t("job_km_note", min_cell=ch.min_cell)
+    if len(drawn) < len(sizes):
+        note += " " + ch.t("job_fig_small_note", min_cell=ch.min_cell)
+    ch.figure(_km_figure(computed.km, computed.at_risk.loc[drawn], lang, ch.min_cell),
+              ch.t("job_km_caption"), ch.t("job_source"), note=note)
+
+
+def _km_figure(km: pd.DataFrame, at_risk: pd.DataFrame, language: str, min_cell: int):
+    """Cumulative share with a first job (1 − Kaplan-Meier) by arm, with the numbers at risk
+    below; each curve stops where fewer than ``min_cell`` are at risk."""
+    import matplotlib.pyplot as plt
+
+    arms = list(at_risk.index)
+    fig, (ax, tab) = plt.subplots(
+        2, 1, figsize=(7.5, 4.6 + 0.25 * len(arms)),
+        gridspec_kw={"height_ratios": [4, 0.45 * len(arms) + 0.5], "hspace": 0.45})
+    months = list(at_risk.columns)
+    for arm in arms:
+        d = km[(km["group"] == arm) & (km["at_risk"] >= min_cell)]
+        x = np.r_[0.0, d["time"].to_numpy(dtype=float)]
+        y = 100 * (1 - np.r_[1.0, d["survival"].to_numpy(dtype=float)])
+        lo = 100 * (1 - np.r_[1.0, d["ci_high"].to_numpy(dtype=float)])
+        hi = 100 * (1 - np.r_[1.0, d["ci_low"].to_numpy(dtype=float)])
+        ax.step(x, y, where="post", color=plots.ARM_COLOURS[arm],
+                linestyle=plots.ARM_LINESTYLE[arm], lw=1.8, label=arm_name(arm, language))
+        ax.fill_between(x, lo, hi, step="post", color=plots.ARM_COLOURS[arm], alpha=0.12,
+                        lw=0)
+    ax.set_xlim(0, months[-1])
+    ax.set_xticks(months)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(text.t("job_months", language))
+    ax.set_ylabel(text.t("job_cum_share", language))
+    ax.legend(loc="upper left")
+    tab.set_xlim(ax.get_xlim())
+    tab.set_ylim(len(arms) - 0.5, -0.5)
+    tab.set_yticks(range(len(arms)), [arm_name(a, language) for a in arms])
+    for label, arm in zip(tab.get_yticklabels(), arms):
+        label.set_color(plots.ARM_COLOURS[arm])
+    tab.set_xticks([])
+    tab.grid(False)
+    for side in tab.spines.values():
+        side.set_visible(False)
+    tab.tick_params(left=False, pad=16)
+    tab.set_title(text.t("job_at_risk", language), loc="left", fontsize=9)
+    for i, arm in enumerate(arms):
+        for m in months:
+            n = int(at_risk.loc[arm, m])
+            shown = MARK if 0 < n < min_cell else fmt_int(n, language)
+            tab.text(m, i, shown, ha="center", va="center", fontsize=8.5)
+    return fig
+
+
+def show_external(ch: Chapter, computed: Employment) -> None:
+    """The observational comparison with the external control group, clearly labelled."""
+    if not _usable(computed) or computed.external is None:
+        return
+    ch.section("job_external")
+    lang = ch.language
+    ch.text("job_external_text")
+    ex = computed.external
+
+    def f2(comp, k):
+        v = ex.loc[comp].get(k) if k in ex.columns else None
+        return fmt_num(v, 2, lang) if v is not None and pd.notna(v) else "–"
+
+    t_or = computed.results["employment.external.odds_ratio_adjusted"]
+    if t_or[0] is None:
+        ch.notice(ch.t("job_not_shown", why=_why(ch, t_or[1])))
+        return
+    ch.text("job_external_result", or_=f2("t_vs_e", "or_estimate"),
+            lo=f2("t_vs_e", "or_ci_low"), hi=f2("t_vs_e", "or_ci_high"),
+            hr=f2("t_vs_e", "hr_estimate"), hr_lo=f2("t_vs_e", "hr_ci_low"),
+            hr_hi=f2("t_vs_e", "hr_ci_high"))
+    c_or = computed.results["employment.external.control_check_odds_ratio_adjusted"]
+    if c_or[0] is not None:
+        ch.text("job_external_check", or_=f2("c_vs_e", "or_estimate"),
+                lo=f2("c_vs_e", "or_ci_low"), hi=f2("c_vs_e", "or_ci_high"))
+    rows = []
+    for comp, comp_key in (("t_vs_e", "job_c_t_vs_e"), ("c_vs_e", "job_c_c_vs_e")):
+        for kind, kind_key in (("or", "job_aor"), ("hr", "job_ahr")):
+            r = ex.loc[comp]
+            rows.append({"comparison": ch.t(comp_key), "measure": ch.t(kind_key),
+                         **{k: r.get(f"{kind}_{k}", np.nan) for k in ESTIMATE_KEYS}})
+    tab = pd.DataFrame(rows)
+    tab["p_text"] = tab["p_value"].map(lambda p: _fmt_p(p if pd.notna(p) else None, lang))
+    ch.table(tab, [Column("comparison", ch.t("job_h_comparison")),
+                   Column("measure", ch.t("job_h_measure")),
+                   Column("estimate", ch.t("job_h_estimate"), "num", decimals=2),
+                   Column("ci_low", ch.t("job_h_ci_low"), "num", decimals=2),
+                   Column("ci_high", ch.t("job_h_ci_high"), "num", decimals=2),
+                   Column("p_text", ch.t("job_h_p"))],
+             ch.t("job_external_caption"), ch.t("job_source"),
+             note=ch.t("job_external_note", rare=RARE_LEVEL))
+
+
+def show_status(ch: Chapter, computed: Employment) -> None:
+    """Status on the extract date by arm (not used when the extract is after the cut-off)."""
+    if not _usable(computed):
+        return
+    ch.section("job_status")
+    lang = ch.language
+    if computed.status is None:
+        ch.text("job_status_not_used", cutoff=fmt_date(computed.cutoff, lang))
+        return
+    ch.text("job_status_text")
+    if computed.status_unused:
+        ch.text("job_status_partly", n=fmt_int(computed.status_unused, lang))
+    tab = computed.status.copy()
+    status_var = OUTCOMES.var("status")
+    tab["status"] = tab["status"].map(lambda s: status_var.code_label(s, lang))
+    base_row = {"status": ch.t("job_n_with_status")}
+    for arm in ARMS:
+        base_row.update({f"n_{arm}": tab[f"base_{arm}"].iloc[0], f"share_{arm}": np.nan,
+                         f"base_{arm}": tab[f"base_{arm}"].iloc[0]})
+    tab = pd.concat([tab, pd.DataFrame([base_row])], ignore_index=True)
+    cols = [Column("status", ch.t("job_h_status"))]
+    for arm in ARMS:
+        cols += [Column(f"n_{arm}", f"{arm_name(arm, lang)} (n)", "count"),
+                 Column(f"share_{arm}", f"{arm_name(arm, lang)} (%)", "pct", base=f"base_{arm}")]
+    ch.table(tab, cols, ch.t("job_status_caption"), ch.t("job_source"))
+
+
+def show_limits(ch: Chapter, computed: Employment) -> None:
+    """What the results cannot show."""
+    if not _usable(computed):
+        return
+    ch.section("job_limits")
+    ch.text("job_limits_text")
