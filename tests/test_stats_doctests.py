@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["proportions", "survival", "mixed", "reliability", "missing", "means"]
+MODULES = ["proportions", "survival", "mixed", "reliability", "missing", "means", "mixed_fast",
+           "imputation"]
 
 
 @pytest.mark.parametrize("name", MODULES)

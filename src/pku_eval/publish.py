@@ -93,8 +93,10 @@ def secondary_suppression(counts: np.ndarray, primary: np.ndarray) -> np.ndarray
 class Column:
     """How one table column is published.
 
-    kind: ``text`` | ``count`` | ``pct`` | ``num`` ; ``base``: the column holding the number of
-    people a ``pct``/``num`` value rests on (suppressed when that is below min_cell).
+    kind: ``text`` | ``count`` | ``pct`` | ``num`` | ``cell``; ``base``: the column holding the
+    number of people a ``pct``/``num`` value rests on (suppressed when that is below min_cell).
+    ``cell``: text already formatted by :func:`count_cell` (disclosure control applied there),
+    aligned as a number.
     """
 
     name: str
@@ -150,6 +152,8 @@ def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, langua
                 s = fmt_num(v, col.decimals, language) if pd.notna(v) else "–"
             else:
                 s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                if col.kind == "cell" and s == MARK:
+                    suppressed += 1
             cls = ' class="num"' if col.kind != "text" else ""
             cells.append(f"<td{cls}>{html.escape(s)}</td>")
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -193,6 +197,19 @@ def figure_html(fig, *, language: str, number: str, caption: str, source: str,
             f'<p class="pku-source">{" ".join(notes)}</p></figure>')
 
 
+def count_cell(n, share=None, min_cell: int = 5, language: str = "nb", hidden: bool = False,
+               decimals: int = 1) -> str:
+    """'84 (46,7)': a count with its share in percent, or the marker when the count is below
+    ``min_cell`` or ``hidden`` (e.g. by secondary suppression). For ``kind='cell'`` columns."""
+    if n is None or (isinstance(n, float) and np.isnan(n)):
+        return "–"
+    if hidden or 0 < n < min_cell:
+        return MARK
+    if share is None or (isinstance(share, float) and np.isnan(share)):
+        return fmt_int(n, language)
+    return f"{fmt_int(n, language)} ({fmt_num(100 * share, decimals, language)})"
+
+
 def publish_count(value, min_cell: int):
     """A count for results.json: the value, or None when disclosure control withholds it."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -205,5 +222,5 @@ def fmt_published(value, min_cell: int, language: str) -> str:
     return MARK if publish_count(value, min_cell) is None and value else fmt_int(value, language)
 
 
-__all__ = ["Column", "table_html", "secondary_suppression", "HIDDEN", "figure_html", "suppress_counts", "suppress_by_base",
+__all__ = ["Column", "table_html", "secondary_suppression", "HIDDEN", "count_cell", "figure_html", "suppress_counts", "suppress_by_base",
            "publish_count", "fmt_published", "MARK", "fmt_pct"]

@@ -119,6 +119,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "pt_baseline": {"nb": "Deltakerne ved oppstart", "en": "Participants at baseline"},
     "pt_baseline_caption": {"nb": "Kjennetegn ved oppstart per gruppe – {project}",
                             "en": "Baseline characteristics by arm – {project}"},
+    "pt_baseline_note": {
+        "nb": "Antall (prosent av gruppen); alder: gjennomsnitt (standardavvik). Der ett "
+              "skjult tall kunne regnes ut fra gruppens total, er også et annet skjult.",
+        "en": "Number (percent of the arm); age: mean (standard deviation). Where one hidden "
+              "number could be worked out from the arm's total, another is hidden too."},
     "pt_baseline_text": {
         "nb": "Tabellene viser deltakernes kjennetegn ved inklusjon, per prosjekt og gruppe. I "
               "KLAR ble deltakerne trukket tilfeldig til tiltaks- eller kontrollgruppe, så "

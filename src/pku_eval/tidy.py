@@ -33,18 +33,21 @@ class Dataset:
 
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validated text cells → typed columns: dates datetime64, numbers float64 (NaN for
+    empty), ids, codes and text as Arrow-backed strings (<NA> for empty)."""
+    from .validate import parse_numbers
+
     spec = FILES[name]
     out = {}
     for var in spec.variables:
-        s = frame[var.name]
+        s = frame[var.name].astype("string[pyarrow]")
         if var.kind == "date":
             out[var.name] = pd.to_datetime(s.where(s != "", None), format="%Y-%m-%d")
         elif var.kind in ("int", "number", "binary", "item"):
-            out[var.name] = pd.to_numeric(s.where(s != "", None).astype(object)).astype(float)
-        elif var.kind == "code" and var.missing_codes:
-            out[var.name] = s.where(s != "", None).astype(object)
+            _, values = parse_numbers(s, integer=var.kind != "number")
+            out[var.name] = values
         else:
-            out[var.name] = s.astype(object).where(s != "", None)
+            out[var.name] = s.where(s != "", pd.NA)
     return pd.DataFrame(out, index=frame.index)
 
 

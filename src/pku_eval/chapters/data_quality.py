@@ -84,7 +84,8 @@ def show_response(ch: Chapter, resp: Response | None) -> None:
     ch.text("dq_response_text", first=first, r_first=fmt_pct(pooled.loc[first, "response_rate"], lang),
             last=last, r_last=fmt_pct(pooled.loc[last, "response_rate"], lang),
             n_last=fmt_int(pooled.loc[last, "answered"], lang),
-            due_last=fmt_int(pooled.loc[last, "due"], lang))
+            due_last=fmt_int(pooled.loc[last, "due"], lang), table=ch.next_table,
+            figure=ch.next_figure)
     tab = resp.by_arm.copy()
     tab["arm"] = tab["arm"].map(lambda a: arm_name(a, lang))
     cols = [Column("wave", ch.t("h_wave")), Column("arm", ch.t("h_arm")),
@@ -122,3 +123,15 @@ def show_missing(ch: Chapter) -> None:
     if ch.data.has("learning_survey"):
         lm = quality.missing_counts(ch.data.table("learning_survey_raw"), "learning_survey")
         ch.table(lm, cols, ch.t("dq_missing_learning_caption"), "learning_survey")
+
+
+def show_mcar(ch: Chapter) -> None:
+    """Little's test that the survey items are missing completely at random, one row per scale
+    (computed and worded by the survey chapter, :mod:`pku_eval.chapters.survey_waves`)."""
+    if not ch.data.has("survey"):
+        return
+    from . import survey_waves
+
+    long = survey_waves.survey_long(ch.data, ch.waves)
+    seed = int(ch.params.get("seed", 2016))
+    survey_waves.show_mcar_items(ch, survey_waves.mcar_items(long, seed))

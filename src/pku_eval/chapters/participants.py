@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import flow as flowmod
@@ -49,7 +50,9 @@ def show_flow(ch: Chapter) -> pd.DataFrame:
 
 
 def show_baseline(ch: Chapter) -> None:
-    """Baseline table by arm, one table per project."""
+    """Baseline table by arm, one table per project: n (%) per category, mean (SD) of age;
+    small counts suppressed, and within each characteristic a second cell when one alone
+    would be recoverable from the arm's total."""
     ch.section("pt_baseline")
     ch.text("pt_baseline_text")
     lang = ch.language
@@ -59,52 +62,49 @@ def show_baseline(ch: Chapter) -> None:
         sub = a[a["project"] == project]
         bt = flowmod.baseline_table(sub, ch.data.cutoff, lang)
         arms = [arm for arm in ARMS if arm in set(bt["arm"])]
-        wide = _baseline_wide(bt, arms, lang)
+        wide = _baseline_wide(bt, arms, lang, ch.min_cell)
         cols = [Column("label", ch.t("h_characteristic"))]
-        for arm in arms:
-            cols += [Column(f"n_{arm}", f"{arm_name(arm, lang)} (n)", "count"),
-                     Column(f"v_{arm}", f"{arm_name(arm, lang)} (%)", "num", base=f"base_{arm}",
-                            decimals=1)]
+        cols += [Column(arm, f"{arm_name(arm, lang)}, n (%)", "cell") for arm in arms]
         ch.table(wide, cols, ch.t("pt_baseline_caption",
                                   project=project_var.code_label(project, lang)),
-                 ch.t("source_participants"),
-                 note=ch.t("age") + ": " + ("(n) = antall med alder, (%) = gjennomsnitt"
-                                            if lang != "en" else "(n) = with age, (%) = mean"))
+                 ch.t("source_participants"), note=ch.t("pt_baseline_note"))
 
 
-def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str) -> pd.DataFrame:
+def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, min_cell: int) -> pd.DataFrame:
+    from ..publish import count_cell, secondary_suppression
+    from ..text import fmt_num, t
+
     rows = []
-    order = [("n", "")] + [("age", "")]
-    for var in ("gender", "main_benefit", "education"):
-        order += [(var, c) for c in PARTICIPANTS.var(var).codes]
-    order += [("immigrant", "1")]
-    from ..text import t
-
-    for var, level in order:
-        if var == "n":
-            label = t("n_people", lang)
-        elif var == "age":
-            label = t("age", lang)
-        elif var == "immigrant":
-            label = t("immigrant_yes", lang)
-        else:
-            label = f"{PARTICIPANTS.var(var).label(lang)}: {PARTICIPANTS.var(var).code_label(level, lang)}"
-        row = {"label": label}
-        for arm in arms:
-            r = bt[(bt["variable"] == var) & (bt["level"] == level) & (bt["arm"] == arm)]
-            if r.empty:
-                row[f"n_{arm}"], row[f"v_{arm}"], row[f"base_{arm}"] = 0, float("nan"), 0
-                continue
-            r = r.iloc[0]
-            row[f"n_{arm}"] = r["n"]
-            if var == "n":
-                row[f"v_{arm}"] = float("nan")
-                row[f"base_{arm}"] = r["n"]
-            elif var == "age":
-                row[f"v_{arm}"] = r["value"]
-                row[f"base_{arm}"] = r["n"]
+    n_arm = {arm: int(bt[(bt["variable"] == "n") & (bt["arm"] == arm)]["n"].iloc[0])
+             for arm in arms}
+    rows.append({"label": t("n_people", lang),
+                 **{arm: count_cell(n_arm[arm], None, min_cell, lang) for arm in arms}})
+    age = {}
+    for arm in arms:
+        r = bt[(bt["variable"] == "age") & (bt["arm"] == arm)].iloc[0]
+        age[arm] = ("*" if 0 < n_arm[arm] < min_cell else
+                    f"{fmt_num(r['value'], 1, lang)} ({fmt_num(r['sd'], 1, lang)})")
+    rows.append({"label": t("age", lang), **age})
+    blocks = [(var, list(PARTICIPANTS.var(var).codes)) for var in
+              ("gender", "main_benefit", "education")] + [("immigrant", ["1"])]
+    for var, levels in blocks:
+        counts = np.array([[_cell(bt, var, lvl, arm, "n") for arm in arms] for lvl in levels])
+        shares = np.array([[_cell(bt, var, lvl, arm, "value") for arm in arms]
+                           for lvl in levels])
+        primary = (counts > 0) & (counts < min_cell)
+        hidden = secondary_suppression(counts, primary) if len(levels) > 1 else primary
+        for i, lvl in enumerate(levels):
+            if var == "immigrant":
+                label = t("immigrant_yes", lang)
             else:
-                row[f"v_{arm}"] = 100 * r["value"]
-                row[f"base_{arm}"] = r["n"]  # a share of a small cell reveals the cell
-        rows.append(row)
+                v = PARTICIPANTS.var(var)
+                label = f"{v.label(lang)}: {v.code_label(lvl, lang)}"
+            rows.append({"label": label, **{
+                arm: count_cell(counts[i, j], shares[i, j], min_cell, lang, hidden[i, j])
+                for j, arm in enumerate(arms)}})
     return pd.DataFrame(rows)
+
+
+def _cell(bt: pd.DataFrame, var: str, level: str, arm: str, col: str) -> float:
+    r = bt[(bt["variable"] == var) & (bt["level"] == level) & (bt["arm"] == arm)]
+    return float(r[col].iloc[0]) if len(r) else 0.0

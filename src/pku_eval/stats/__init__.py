@@ -37,11 +37,21 @@ _FUNCTIONS = {
     "welch_difference": "means",
     "paired_difference": "means",
     "mean_ci": "means",
+    "arm_by_wave_fast": "mixed_fast",
+    "fit_random_intercept_fast": "mixed_fast",
+    "reml_random_intercept": "mixed_fast",
+    "impute_chained": "imputation",
+    "rubin_pool": "imputation",
 }
 
 __all__ = [
     "adjusted_odds_ratio",
     "arm_by_wave",
+    "arm_by_wave_fast",
+    "fit_random_intercept_fast",
+    "impute_chained",
+    "reml_random_intercept",
+    "rubin_pool",
     "cox_hazard_ratio",
     "cronbach_alpha",
     "fit_random_intercept",

@@ -1,0 +1,264 @@
+"""Chapter 'survey_waves': planted effects recovered, REPORT_SPEC definitions checked by hand,
+interim/missing/suppressed cases, and the notebook end to end."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pku_eval import config, demo, tidy
+from pku_eval.chapter import Chapter
+from pku_eval.chapters import survey_waves as sw
+from pku_eval.codebook import SCALES, SURVEY_SCALES
+from pku_eval.stats.mixed import arm_by_wave
+from pku_eval.stats.reliability import cronbach_alpha
+
+PARAMS = {"waves": ["T0", "T1", "T2"], "min_cell": 5, "seed": 2016, "language": "nb"}
+SHOWS = ("show_intro", "show_reliability", "show_means", "show_model", "show_missing",
+         "show_employment", "show_other_projects")
+
+
+def planted(scale: str, wave: str) -> float:
+    change = demo.PLANTED["scale_change"][scale]
+    return change["treatment"][wave] - change["internal_control"][wave]
+
+
+def run(stage, tmp_path: Path, params: dict = PARAMS, show: bool = False):
+    """compute + record (+ every show function); returns the result and the fragment."""
+    frag = tmp_path / "survey_waves.json"
+    frag.unlink(missing_ok=True)
+    ch = Chapter("survey_waves", 1, stage, dict(params), frag)
+    res = sw.compute(stage, ch.params)
+    sw.record(ch, res)
+    if show:
+        for name in SHOWS:
+            assert getattr(sw, name)(ch, res) is None  # nothing extra displayed
+    return res, json.loads(frag.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def final_stage(demo_dir):
+    return tidy.prepare(tidy.load(demo_dir), "2016-12-31")
+
+
+@pytest.fixture(scope="module")
+def final(final_stage, tmp_path_factory):
+    return run(final_stage, tmp_path_factory.mktemp("final"), show=True)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """A few thousand participants: enough for the planted effects to be estimated closely."""
+    d = tmp_path_factory.mktemp("large")
+    demo.write_demo(d, participants=5000)
+    stage = tidy.prepare(tidy.load(d), "2016-12-31")
+    return run(stage, tmp_path_factory.mktemp("large_out"))
+
+
+# ----------------------------------------------------------------------------- planted effects
+
+def test_planted_arm_by_wave_recovered(large):
+    res, frag = large
+    assert res.fast_engine  # more than FAST_ENGINE_ABOVE participants
+    for scale in SURVEY_SCALES:
+        for wave in ("T1", "T2"):
+            value = frag["values"][f"scales.{scale}.arm_by_wave.{wave}"]
+            assert set(value) == {"estimate", "ci_low", "ci_high", "p_value"}
+            assert value["ci_low"] < planted(scale, wave) < value["ci_high"], (scale, wave)
+            assert value["p_value"] < 0.05
+
+
+def test_sensitivity_analyses_near_planted(large):
+    res, frag = large
+    for scale in SURVEY_SCALES:
+        for wave in ("T1", "T2"):
+            for name in ("complete_case", "multiple_imputation"):
+                v = frag["values"][f"scales.{scale}.sensitivity.{name}.{wave}"]
+                assert v["ci_low"] < planted(scale, wave) < v["ci_high"], (scale, wave, name)
+    assert res.mi["m"] >= 5 and res.mi["n"] == res.mi["total"] <= sw.MI_MAX_PARTICIPANTS
+
+
+def test_descriptive_change_of_other_projects_near_planted(large):
+    res, _ = large
+    change = res.change
+    assert set(change["project"]) == {"ungjobb", "sortrondelag"}
+    for _, r in change.iterrows():
+        truth = demo.PLANTED["scale_change"][r["scale"]]["other_projects"][r["wave"]]
+        se = (r["ci_high"] - r["ci_low"]) / (2 * 1.96)
+        assert abs(r["estimate"] - truth) < 3.29 * se  # 99.9 %: 12 intervals are checked
+
+
+# ----------------------------------------------------------------------------- definitions
+
+def test_alpha_is_t0_all_answers_listwise_after_reversal(final, demo_dir):
+    """REPORT_SPEC: alpha on the scale's items after reversal, all T0 answers (all arms and
+    projects, withdrawn excluded), listwise — recomputed here from the raw files."""
+    _, frag = final
+    raw = pd.read_csv(demo_dir / "survey.csv")
+    people = pd.read_csv(demo_dir / "participants.csv")
+    kept = people.loc[people["withdrawn_date"].isna(), "participant_id"]
+    t0 = raw[(raw["wave"] == "T0") & raw["participant_id"].isin(kept)]
+    for scale in SURVEY_SCALES:
+        spec = SCALES[scale]
+        items = t0[list(spec.items)].astype(float).where(lambda x: ~x.isin([8, 9]))
+        for item in spec.reversed_items:
+            items[item] = spec.low + spec.high - items[item]
+        items = items.dropna().to_numpy()
+        k = items.shape[1]
+        by_hand = k / (k - 1) * (1 - items.var(axis=0, ddof=1).sum()
+                                 / items.sum(axis=1).var(ddof=1))
+        assert frag["values"][f"scales.{scale}.alpha"] == pytest.approx(by_hand, rel=1e-12)
+        # the same stats function and options as the chapter
+        assert by_hand == pytest.approx(
+            cronbach_alpha(pd.DataFrame(items, columns=spec.items), list(spec.items))
+            .loc[0, "estimate"], rel=1e-12)
+
+
+def test_arm_by_wave_uses_randomised_klar_participants(final, demo_dir):
+    """REPORT_SPEC: randomised KLAR participants, treatment vs internal control, withdrawn
+    excluded, every available wave, office as covariate — built here from the raw files."""
+    _, frag = final
+    people = pd.read_csv(demo_dir / "participants.csv")
+    offices = pd.read_csv(demo_dir / "offices.csv")
+    people = people.merge(offices[["office", "project"]], on="office")
+    trial = people[(people["project"] == "klar") & (people["randomised"] == 1)
+                   & people["withdrawn_date"].isna()]
+    stage = tidy.prepare(tidy.load(demo_dir), "2016-12-31")
+    survey = stage.table("survey").merge(trial[["participant_id", "arm", "office"]],
+                                         on="participant_id")
+    for scale in SURVEY_SCALES:
+        direct = arm_by_wave(survey, scale, "arm", "wave", "participant_id", "treatment",
+                             "internal_control", covariates=("office",)).set_index("wave")
+        for wave in ("T1", "T2"):
+            value = frag["values"][f"scales.{scale}.arm_by_wave.{wave}"]
+            assert value["estimate"] == pytest.approx(direct.loc[wave, "estimate"], rel=1e-9)
+            assert value["ci_low"] == pytest.approx(direct.loc[wave, "ci_low"], rel=1e-9)
+
+
+def test_default_final_demo_has_every_key(final):
+    _, frag = final
+    for scale in SURVEY_SCALES:
+        assert isinstance(frag["values"][f"scales.{scale}.alpha"], float)
+        for wave in ("T1", "T2"):
+            assert frag["values"][f"scales.{scale}.arm_by_wave.{wave}"]["estimate"] is not None
+    assert frag["null_reasons"] == {}
+
+
+def test_employment_table_counts(final, final_stage):
+    res, _ = final
+    emp = res.employment
+    sums = emp.groupby(["project", "wave", "arm"])["n"].sum()
+    bases = emp.groupby(["project", "wave", "arm"])["base"].first()
+    pd.testing.assert_series_equal(sums, bases, check_names=False)
+    answered = final_stage.table("survey")
+    assert emp["n"].sum() == answered["employment"].notna().sum()
+    assert set(emp["employment"]) <= {"ordinary_paid", "subsidised", "education",
+                                      "work_training", "none"}
+    assert np.allclose(emp.groupby(["project", "wave", "arm"])["share"].sum(), 1)
+
+
+# ----------------------------------------------------------------------------- small data
+
+@pytest.fixture(scope="module")
+def early_stage(demo_dir):
+    return tidy.prepare(tidy.load(demo_dir), "2014-09-30")
+
+
+def test_early_cutoff_t2_not_yet_due(early_stage, tmp_path):
+    res, frag = run(early_stage, tmp_path, show=True)
+    for scale in SURVEY_SCALES:
+        assert frag["values"][f"scales.{scale}.arm_by_wave.T2"] is None
+        assert (frag["null_reasons"][f"scales.{scale}.arm_by_wave.T2"]
+                == "T2 not yet due at the cut-off 2014-09-30")
+        assert frag["values"][f"scales.{scale}.arm_by_wave.T1"] is not None
+        assert frag["values"][f"scales.{scale}.alpha"] is not None
+
+
+def test_interim_cutoff_gives_values(demo_dir, tmp_path):
+    stage = tidy.prepare(tidy.load(demo_dir), "2015-10-31")
+    res, frag = run(stage, tmp_path)
+    for scale in SURVEY_SCALES:
+        for wave in ("T1", "T2"):
+            assert frag["values"][f"scales.{scale}.arm_by_wave.{wave}"] is not None
+
+
+def test_arm_below_min_cell_is_suppressed(final_stage, tmp_path):
+    stage = final_stage
+    survey = stage.table("survey")
+    control = set(stage.analysed.loc[stage.analysed["arm"] == "internal_control",
+                                     "participant_id"])
+    at_t2 = survey[(survey["wave"] == "T2") & survey["participant_id"].isin(control)]
+    drop = at_t2.index[3:]  # three internal-control answers left at T2
+    small = dataclasses.replace(stage, tables={**stage.tables, "survey": survey.drop(drop)})
+    res, frag = run(small, tmp_path, show=True)
+    for scale in SURVEY_SCALES:
+        assert frag["values"][f"scales.{scale}.arm_by_wave.T2"] is None
+        assert frag["null_reasons"][f"scales.{scale}.arm_by_wave.T2"] == "suppressed"
+        assert frag["values"][f"scales.{scale}.arm_by_wave.T1"] is not None
+        assert frag["values"][f"scales.{scale}.sensitivity.complete_case.T2"] is None
+
+
+def test_without_survey_file(data_copy, tmp_path):
+    (data_copy / "survey.csv").unlink()
+    stage = tidy.prepare(tidy.load(data_copy), "2016-12-31")
+    res, frag = run(stage, tmp_path, show=True)
+    assert res.absent is not None
+    for scale in SURVEY_SCALES:
+        for key in ("alpha", "arm_by_wave.T1", "arm_by_wave.T2"):
+            assert frag["values"][f"scales.{scale}.{key}"] is None
+            assert frag["null_reasons"][f"scales.{scale}.{key}"] == "survey file not present"
+
+
+def test_waves_not_in_params_are_not_reported(early_stage, tmp_path):
+    _, frag = run(early_stage, tmp_path, params={**PARAMS, "waves": ["T0", "T1"]})
+    assert not any(k.endswith(".T2") for k in frag["values"])
+    assert frag["values"]["scales.mastery.arm_by_wave.T1"] is not None
+
+
+def test_mcar_subsample_is_seeded_and_documented(final_stage, monkeypatch):
+    monkeypatch.setattr(sw, "MCAR_MAX_ROWS", 300)
+    long = sw.survey_long(final_stage, PARAMS["waves"])
+    a, b = sw.mcar_items(long, seed=1), sw.mcar_items(long, seed=1)
+    assert (a["n"] == 300).all() and (a["total"] > 300).all()
+    pd.testing.assert_frame_equal(a.drop(columns="missing"), b.drop(columns="missing"))
+
+
+def test_data_quality_shows_mcar(final_stage):
+    from pku_eval.chapters import data_quality
+
+    shown = []
+    ch = Chapter("data_quality", 1, final_stage, dict(PARAMS), None)
+    ch._show = shown.append
+    data_quality.show_mcar(ch)
+    page = "".join(shown)
+    assert "MCAR" in page and "Tabell 1.1" in page and page.count("<tr>") == 4
+
+
+# ----------------------------------------------------------------------------- end to end
+
+@pytest.mark.slow
+def test_notebooks_end_to_end(demo_dir, tmp_path):
+    import papermill as pm
+
+    frag = tmp_path / "survey_waves.json"
+    pm.execute_notebook(
+        str(config.NOTEBOOKS_DIR / "survey_waves.ipynb"), str(tmp_path / "survey_waves.ipynb"),
+        parameters={"chapters": ["survey_waves"], "stage": "final", "cutoff_date": "2016-12-31",
+                    "data_dir": str(demo_dir), "results_file": str(frag)},
+        kernel_name=config.KERNEL_NAME, progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+    fragment = json.loads(frag.read_text(encoding="utf-8"))
+    values = fragment["values"]
+    for scale in SURVEY_SCALES:
+        assert values[f"scales.{scale}.alpha"] is not None
+        for wave in ("T1", "T2"):
+            estimate = values[f"scales.{scale}.arm_by_wave.{wave}"]
+            assert all(v is not None for v in estimate.values())
+    assert fragment["null_reasons"] == {}
+    nb = json.loads((tmp_path / "survey_waves.ipynb").read_text(encoding="utf-8"))
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors
