@@ -46,9 +46,10 @@ report: $(STAMP) ## build the interim and final reports (DATA=path for real data
 	$(BIN)/pku-eval build params/interim.yml params/final.yml $(DATA_ARG) $(JOBS_ARG) $(FORCE_ARG)
 
 PROJECTS := klar ungjobb sortrondelag
-reports-projects: $(STAMP) ## build one final report per county project (reports/final-<project>/)
+reports-projects: $(STAMP) ## build interim and final reports per county project (reports/<stage>-<project>/)
 	for p in $(PROJECTS); do \
-	  $(BIN)/pku-eval build params/final.yml --filter project=$$p $(DATA_ARG) $(JOBS_ARG) || exit 1; \
+	  $(BIN)/pku-eval build params/interim.yml params/final.yml --filter project=$$p \
+	    $(DATA_ARG) $(JOBS_ARG) || exit 1; \
 	done
 
 codebook: $(STAMP) ## write the data dictionary (HTML + CSV, nb and en) to reports/codebook/

@@ -132,3 +132,39 @@ def test_failing_chapter_names_chapter_and_cell(built, demo_dir, tmp_path, monke
     assert Path(exc.value.notebook).exists()
     assert ((out / "report.html").read_bytes(), (out / "results.json").read_bytes()) == before
     assert not list(tmp_path.glob(".final.building-*"))
+
+
+def test_english_report(demo_dir, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load((config.PARAMS_DIR / "final.yml").read_text(encoding="utf-8"))
+    raw["language"] = "en"
+    raw["title"] = "Knowledge-based practice in NAV offices (PKU) – final report"
+    params = tmp_path / "final-en.yml"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    res = run_build(params, demo_dir, tmp_path / "en")
+    assert res.returncode == 0, res.stderr[-3000:]
+    html = (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in html
+    for word in ("Contents", "Final report", "Figure 1.1", "Table 1.1", "Source:",
+                 "Data quality", "Participants", "Appendix: codebook"):
+        assert word in html, word
+    for word in ("Tabell ", "Figur ", "Kilde:", "Innhold", "tiltaksgruppe", " KI "):
+        assert word not in html, word
+
+
+def test_codebook_command(tmp_path):
+    import csv
+
+    from pku_eval import cli
+    from pku_eval.codebook import FILES
+
+    for lang in ("nb", "en"):
+        assert cli.main(["codebook", "--language", lang, "--out", str(tmp_path)]) == 0
+        rows = list(csv.DictReader((tmp_path / f"codebook-{lang}.csv").open(encoding="utf-8")))
+        assert len(rows) == sum(len(f.variables) for f in FILES.values())
+        html = (tmp_path / f"codebook-{lang}.html").read_text(encoding="utf-8")
+        assert "mastery_1" in html and "participant_id" in html
+    en = {r["variable"]: r for r in csv.DictReader(
+        (tmp_path / "codebook-en.csv").open(encoding="utf-8"))}
+    assert "reversed" in en["mastery_1"]["scale"] and "don't know" in en["health"]["missing"]

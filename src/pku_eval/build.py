@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import config
@@ -175,14 +175,34 @@ class _Stage:
     def ensure(self) -> Path:
         with self._lock:
             if not (self.folder / "meta.json").exists():
-                from .store import save_stage
-                from .tidy import load, prepare
-
                 _log(f"[{self.params.stage}] loading and validating {self.data_path}")
-                stage = prepare(load(self.data_path), self.params.cutoff_date,
-                                self.params.filter)
-                save_stage(stage, self.folder)
+                # in a child process: its memory (millions of rows while reading) goes back
+                # to the system before the chapters' kernels start
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                ctx = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+                    error = pool.submit(_prepare_stage, str(self.data_path),
+                                        self.params.cutoff_date, self.params.filter,
+                                        str(self.folder)).result()
+                if error:
+                    raise PkuEvalError(error)
             return self.folder
+
+
+def _prepare_stage(data_path: str, cutoff_date: str, filter: dict | None,
+                   folder: str) -> str | None:
+    """Load, validate, tidy and store a stage (run in a child process). Returns the message of
+    a user error (bad data), None on success."""
+    from .store import save_stage
+    from .tidy import load, prepare
+
+    try:
+        save_stage(prepare(load(Path(data_path)), cutoff_date, filter), Path(folder))
+    except PkuEvalError as exc:
+        return str(exc)
+    return None
 
 
 # ---------------------------------------------------------------- the build
@@ -195,11 +215,16 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     t0 = time.perf_counter()
     params = read_params(Path(params_path))
     if filter:
-        from dataclasses import replace
-
         from .params import parse_filter
 
         params = replace(params, filter=parse_filter(filter))
+    if params.filter and params.compare_with:
+        # a project's final report compares with that project's interim report
+        cw = Path(params.compare_with)
+        if cw.parent.name == "interim":
+            value = "-".join(str(v) for v in params.filter.values())
+            params = replace(params, compare_with=str(cw.parent.with_name(f"interim-{value}")
+                                                      / cw.name))
     data_path = resolve_data_dir(data_dir)
     out = Path(out_dir).resolve() if out_dir else config.REPORTS_DIR / params.out_name
     label = f"[{params.out_name}]"

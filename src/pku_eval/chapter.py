@@ -48,17 +48,19 @@ class Chapter:
 
         display(HTML(markup))
 
-    def heading(self, key: str) -> None:
-        """The chapter heading, numbered: '<n> <title>'."""
-        title = html.escape(self.t(key))
+    def heading(self, key: str, raw: bool = False) -> None:
+        """The chapter heading, numbered: '<n> <title>' (``raw=True``: ``key`` is the title)."""
+        title = html.escape(key if raw else self.t(key))
         self._show(f'<h2 class="pku-chapter" id="kap-{self.number}">'
                    f'<span class="pku-num">{self.number}</span> {title}</h2>')
 
-    def section(self, key: str, **kwargs) -> None:
+    def section(self, key: str, raw: bool = False, **kwargs) -> None:
+        """A numbered section heading '<n>.<k> <title>' (``raw=True``: ``key`` is the title)."""
         self._section += 1
         n = f"{self.number}.{self._section}"
+        title = key if raw else self.t(key, **kwargs)
         self._show(f'<h3 class="pku-section" id="kap-{self.number}-{self._section}">'
-                   f'<span class="pku-num">{n}</span> {html.escape(self.t(key, **kwargs))}</h3>')
+                   f'<span class="pku-num">{n}</span> {html.escape(title)}</h3>')
 
     def text(self, key_or_text: str, raw: bool = False, **kwargs) -> None:
         """A paragraph: a key of :data:`pku_eval.text.STRINGS` formatted with ``kwargs``."""

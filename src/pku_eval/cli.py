@@ -84,6 +84,17 @@ def _codebook(args) -> int:
     return 0
 
 
+def _new_chapter(args) -> int:
+    from .notebook_template import new_chapter
+
+    try:
+        path = new_chapter(args.name)
+    except (ValueError, FileExistsError) as exc:
+        raise PkuEvalError(str(exc)) from None
+    print(f"created {path} (and its .py twin); add '{args.name}' to chapters: in params/*.yml")
+    return 0
+
+
 def _pseudonymise(args) -> int:
     from .privacy import pseudonymise_file
 
@@ -123,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--language", choices=("nb", "en"), default="nb")
     p.add_argument("--out", required=True)
     p.set_defaults(func=_codebook)
+
+    p = sub.add_parser("new-chapter", help="create a chapter notebook from the template")
+    p.add_argument("name", help="lower-case name, e.g. caseload_trends")
+    p.set_defaults(func=_new_chapter)
 
     p = sub.add_parser("pseudonymise",
                        help="replace an identifier column by keyed hashes (HMAC-SHA256)")

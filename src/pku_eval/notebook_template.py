@@ -35,17 +35,22 @@ fragments_dir = None
 chapter_number = 1'''
 
 
-def chapter_notebook(name: str, cells: list[str], note: str = "") -> nbformat.NotebookNode:
-    """A chapter notebook: note, parameters cell, start cell, then ``cells`` (code)."""
+def chapter_notebook(name: str, cells: list[str], note: str = "",
+                     module: bool = True) -> nbformat.NotebookNode:
+    """A chapter notebook: note, parameters cell, start cell, then ``cells`` (code).
+    ``module``: the chapter has its functions in ``pku_eval.chapters.<name>`` (imported as
+    ``content``)."""
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     params = new_code_cell(PARAMETERS_CELL)
     params.metadata["tags"] = ["parameters"]
+    imports = "from pku_eval import chapter\n"
+    if module:
+        imports += f"from pku_eval.chapters import {name} as content\n"
     start = new_code_cell(
-        f"from pku_eval import chapter\nfrom pku_eval.chapters import {name} as content\n\n"
-        f'ch = chapter.start("{name}", **chapter.params_from(globals()))')
+        f'{imports}\nch = chapter.start("{name}", **chapter.params_from(globals()))')
     text = note or ("Researcher's note (not shown in the report): each cell below is one call "
                     f"into `pku_eval.chapters.{name}`; text and numbers come from computed values.")
     nb.cells = [new_markdown_cell(f"# {name}\n\n{text}"), params, start]
@@ -56,11 +61,11 @@ def chapter_notebook(name: str, cells: list[str], note: str = "") -> nbformat.No
 
 
 def write_chapter_notebook(name: str, cells: list[str], note: str = "",
-                           notebooks_dir: Path | None = None) -> Path:
+                           notebooks_dir: Path | None = None, module: bool = True) -> Path:
     """Write ``notebooks/<name>.ipynb`` and its plain-text twin ``<name>.py`` (jupytext
     percent format, for reviewable diffs)."""
     path = Path(notebooks_dir or config.NOTEBOOKS_DIR) / f"{name}.ipynb"
-    nb = chapter_notebook(name, cells, note)
+    nb = chapter_notebook(name, cells, note, module)
     nbformat.write(nb, path)
     write_twin(path)
     return path
@@ -75,3 +80,29 @@ def write_twin(path: Path) -> Path:
     twin = path.with_suffix(".py")
     jupytext.write(nb, twin, fmt="py:percent")
     return twin
+
+
+STARTER_CELLS = [
+    'ch.heading("{title}", raw=True)\n'
+    'ch.text("Skriv innledningen her: hva kapitlet viser og hvorfor.", raw=True)',
+    'ch.section("Første avsnitt", raw=True)\n'
+    '# Vis tabeller og figurer gjennom ch.table / ch.figure (nummerering og personvern);\n'
+    '# tall i teksten formateres med pku_eval.text (fmt_num, fmt_pct).\n'
+    'ch.text(f"Datagrunnlaget har {len(ch.data.analysed)} deltakere i analysene.", raw=True)',
+]
+
+
+def new_chapter(name: str, notebooks_dir: Path | None = None) -> Path:
+    """Create a new chapter notebook from the template (``pku-eval new-chapter``)."""
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise ValueError(f"chapter name {name!r}: use lower-case letters, digits and _")
+    path = Path(notebooks_dir or config.NOTEBOOKS_DIR) / f"{name}.ipynb"
+    if path.exists():
+        raise FileExistsError(f"{path} exists already")
+    cells = [c.replace("{title}", name.replace("_", " ").capitalize()) for c in STARTER_CELLS]
+    return write_chapter_notebook(name, cells, notebooks_dir=notebooks_dir, module=False,
+                                  note="New chapter: replace the starter cells. Move "
+                                       "computations into src/pku_eval/chapters/"
+                                       f"{name}.py as the chapter grows.")

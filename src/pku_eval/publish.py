@@ -154,7 +154,8 @@ def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, langua
                 s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
                 if col.kind == "cell" and s == MARK:
                     suppressed += 1
-            cls = ' class="num"' if col.kind != "text" else ""
+            cls = {"text": "", "count": ' class="num count"', "cell": ' class="num count"'
+                   }.get(col.kind, ' class="num"')  # "count": checked by the disclosure test
             cells.append(f"<td{cls}>{html.escape(s)}</td>")
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     num_cls = ' class="num"'

@@ -19,6 +19,16 @@ import pandas as pd
 from .errors import Problem
 
 
+def read_table(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A stored table, text columns Arrow-backed (no Python string objects)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    mapping = {pa.string(): pd.StringDtype("pyarrow"),
+               pa.large_string(): pd.StringDtype("pyarrow")}
+    return pq.read_table(path, columns=columns).to_pandas(types_mapper=mapping.get)
+
+
 class LazyTables(Mapping):
     """A read-only mapping of table name → DataFrame, loading each Parquet file on first use."""
 
@@ -31,7 +41,7 @@ class LazyTables(Mapping):
         if name not in self._names:
             raise KeyError(name)
         if name not in self._loaded:
-            self._loaded[name] = pd.read_parquet(self._folder / f"{name}.parquet")
+            self._loaded[name] = read_table(self._folder / f"{name}.parquet")
         return self._loaded[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -80,8 +90,8 @@ def open_stage(folder: Path):
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     return StageData(
         cutoff=pd.Timestamp(meta["cutoff"]),
-        offices=pd.read_parquet(folder / "offices.parquet"),
-        participants=pd.read_parquet(folder / "participants.parquet"),
+        offices=read_table(folder / "offices.parquet"),
+        participants=read_table(folder / "participants.parquet"),
         tables=LazyTables(folder, meta["tables"]),
         sha256=meta["sha256"], rows=meta["rows"], rows_used=meta["rows_used"],
         problems=[Problem(**p) for p in meta["problems"]],
@@ -98,5 +108,5 @@ def read_ids(folder: Path) -> dict[str, pd.DataFrame]:
     for path in sorted(Path(folder).glob("*.parquet")):
         cols = [c for c in pq.read_schema(path).names if c in ID_COLUMNS]
         if cols:
-            out[path.stem] = pd.read_parquet(path, columns=cols)
+            out[path.stem] = read_table(path, columns=cols)
     return out

@@ -1,0 +1,65 @@
+"""Disclosure control in the built reports: no visible count between 1 and min_cell − 1, in
+the full final report (with its tiny office) and in per-project and per-office reports."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from pku_eval import config
+
+pytestmark = pytest.mark.slow
+MIN_CELL = 5
+
+
+def small_counts(html: str) -> list[str]:
+    bad = []
+    for cell in re.findall(r'<td class="num count">([^<]*)</td>', html):
+        m = re.match(r"\s*([0-9\u202f,.]+)", cell)
+        if not m:
+            continue
+        n = int(re.sub(r"[^0-9]", "", m.group(1).split(",")[0].split(" (")[0]) or 0)
+        if 0 < n < MIN_CELL:
+            bad.append(cell)
+    return bad
+
+
+def test_no_small_count_in_final_report(built):
+    html = (built / "final" / "report.html").read_text(encoding="utf-8")
+    assert html.count('class="num count"') > 100
+    assert small_counts(html) == []
+    assert "færre enn 5 personer" in html   # something was suppressed, and it says so
+
+
+@pytest.mark.parametrize("flt", ["project=ungjobb", "office=moss"])
+def test_filtered_reports(demo_dir, tmp_path, flt):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, "-m", "pku_eval.cli", "build",
+                          str(config.PARAMS_DIR / "final.yml"), "--data", str(demo_dir),
+                          "--out", str(out), "--filter", flt], capture_output=True, text=True,
+                         timeout=900)
+    assert res.returncode == 0, res.stderr[-3000:]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert small_counts(html) == []
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    for path, reason in results["null_reasons"].items():
+        assert reason, path
+    if flt == "project=ungjobb":  # no randomised arms there: the effect keys say why
+        assert results["employment"]["risk_difference"] is None
+        assert "employment.risk_difference" in results["null_reasons"]
+
+
+def test_unknown_filter_value_is_refused(demo_dir, tmp_path):
+    import subprocess
+    import sys
+
+    bad = subprocess.run([sys.executable, "-m", "pku_eval.cli", "build",
+                          str(config.PARAMS_DIR / "final.yml"), "--data", str(demo_dir),
+                          "--out", str(tmp_path / "y"), "--filter", "project=oslo"],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 1 and "matches no office" in bad.stderr
+    assert "Traceback" not in bad.stderr
