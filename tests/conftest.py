@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -52,10 +54,8 @@ def write(d: Path, name: str, frame: pd.DataFrame) -> None:
     frame.to_csv(d / f"{name}.csv", index=False)
 
 
-def run_build(params: str | Path, data: Path, out: Path) -> "subprocess.CompletedProcess":
+def run_build(params: str | Path, data: Path, out: Path) -> subprocess.CompletedProcess:
     """`pku-eval build` in a subprocess (real papermill, real nbconvert)."""
-    import subprocess
-    import sys
 
     from pku_eval import config
 

@@ -7,8 +7,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,11 +17,10 @@ from pku_eval.errors import BuildError
 from pku_eval.io import convert_dir
 from pku_eval.results import missing_keys, null_paths
 
+from conftest import run_build
+
 pytestmark = pytest.mark.slow
 WAVES = ["T0", "T1", "T2"]
-
-
-from conftest import run_build
 
 
 @pytest.mark.parametrize("stage", ["interim", "final"])

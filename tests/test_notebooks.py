@@ -4,7 +4,6 @@ top to bottom with its default parameters on the demo data (as in JupyterLab).""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

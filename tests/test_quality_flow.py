@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from pku_eval.flow import flow_counts
-from pku_eval.quality import attrition_flags, missing_counts, response_rates, response_table
-from pku_eval.tidy import StageData, due_waves, prepare, load, scale_score
+from pku_eval.quality import attrition_flags, missing_counts, response_rates
+from pku_eval.tidy import due_waves, prepare, load, scale_score
 from pku_eval.codebook import SCALES
 
 

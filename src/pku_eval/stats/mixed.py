@@ -163,6 +163,55 @@ def _wave_order(values: pd.Series) -> list[object]:
     return sorted(values.dropna().unique(), key=str)
 
 
+def checked_panel(data: pd.DataFrame, score: str, arm: str, wave: str, subject: str,
+                  treatment: object, control: object, baseline: object,
+                  covariates) -> tuple[pd.DataFrame, list, list[tuple[int, int]], list[str]]:
+    """Input checks and the rows used by :func:`arm_by_wave` (and its fast engine): returns the
+    rows of the two arms without missing values, the waves after baseline in order, the
+    subjects per arm at each of those waves, and the covariate names."""
+    require_frame(data)
+    covariate_list = as_name_list(covariates, "covariates")
+    require_columns(data, [score, arm, wave, subject, *covariate_list])
+    check_no_overlap(
+        {
+            "score": [score],
+            "arm": [arm],
+            "wave": [wave],
+            "subject": [subject],
+            "covariate": covariate_list,
+        }
+    )
+    require_numeric(data, score)
+    require_levels(data, arm, [treatment, control], "treatment and control")
+    require_levels(data, wave, [baseline], "baseline")
+    used = data.loc[data[arm].isin([treatment, control]), [score, arm, wave, subject,
+                                                           *covariate_list]].dropna()
+    duplicated = used.duplicated([subject, wave])
+    if duplicated.any():
+        first = used.loc[duplicated, [subject, wave]].iloc[0]
+        raise ValueError(
+            f"subject {first[subject]!r} has more than one row at wave {first[wave]!r}; "
+            "arm_by_wave expects one row per subject and wave"
+        )
+    if used.groupby(subject, observed=True)[arm].nunique().gt(1).any():
+        raise ValueError(f"some subject in '{subject}' appears in both arms")
+    later = [w for w in _wave_order(used[wave]) if w != baseline]
+    if not later:
+        raise ValueError(f"no rows at a wave after baseline {baseline!r} in column '{wave}'")
+    is_treatment = (used[arm] == treatment).to_numpy()
+    counts = []
+    for level in later:
+        at_wave = (used[wave] == level).to_numpy()
+        n_t, n_c = int((is_treatment & at_wave).sum()), int((~is_treatment & at_wave).sum())
+        if n_t == 0 or n_c == 0:
+            raise ValueError(
+                f"wave {level!r} has rows in only one arm (treatment {n_t}, control {n_c}); "
+                "the difference in change cannot be estimated - leave that wave out"
+            )
+        counts.append((n_t, n_c))
+    return used, later, counts, covariate_list
+
+
 def arm_by_wave(
     data: pd.DataFrame,
     score: str,
@@ -255,54 +304,16 @@ def arm_by_wave(
       wave  estimate  n_subjects  n_obs
     0   T1     0.925           8     16
     """
-    require_frame(data)
     alpha = require_alpha(alpha)
-    covariate_list = as_name_list(covariates, "covariates")
-    require_columns(data, [score, arm, wave, subject, *covariate_list])
-    check_no_overlap(
-        {
-            "score": [score],
-            "arm": [arm],
-            "wave": [wave],
-            "subject": [subject],
-            "covariate": covariate_list,
-        }
-    )
-    require_numeric(data, score)
-    require_levels(data, arm, [treatment, control], "treatment and control")
-    require_levels(data, wave, [baseline], "baseline")
-
-    used = data.loc[data[arm].isin([treatment, control]), [score, arm, wave, subject,
-                                                           *covariate_list]].dropna()
-    duplicated = used.duplicated([subject, wave])
-    if duplicated.any():
-        first = used.loc[duplicated, [subject, wave]].iloc[0]
-        raise ValueError(
-            f"subject {first[subject]!r} has more than one row at wave {first[wave]!r}; "
-            "arm_by_wave expects one row per subject and wave"
-        )
-    if used.groupby(subject, observed=True)[arm].nunique().gt(1).any():
-        raise ValueError(f"some subject in '{subject}' appears in both arms")
-    later = [w for w in _wave_order(used[wave]) if w != baseline]
-    if not later:
-        raise ValueError(f"no rows at a wave after baseline {baseline!r} in column '{wave}'")
-
+    used, later, counts, covariate_list = checked_panel(
+        data, score, arm, wave, subject, treatment, control, baseline, covariates)
     is_treatment = (used[arm] == treatment).astype(float)
     frame = pd.DataFrame(
         {"y": used[score].astype(float), "subject": used[subject], "treat": is_treatment}
     )
     terms = ["treat"]
-    counts = []
     for k, level in enumerate(later):
         at_wave = (used[wave] == level).astype(float)
-        n_t = int(((is_treatment == 1) & (at_wave == 1)).sum())
-        n_c = int(((is_treatment == 0) & (at_wave == 1)).sum())
-        if n_t == 0 or n_c == 0:
-            raise ValueError(
-                f"wave {level!r} has rows in only one arm (treatment {n_t}, control {n_c}); "
-                "the difference in change cannot be estimated - leave that wave out"
-            )
-        counts.append((n_t, n_c))
         frame[f"wave_{k}"] = at_wave
         frame[f"treat_x_wave_{k}"] = is_treatment * at_wave
         terms += [f"wave_{k}", f"treat_x_wave_{k}"]

@@ -18,13 +18,9 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._checks import (
-    as_name_list,
-    check_no_overlap,
     require_alpha,
     require_columns,
     require_frame,
-    require_levels,
-    require_numeric,
 )
 
 __all__ = ["arm_by_wave_fast", "fit_random_intercept_fast", "reml_random_intercept"]
@@ -281,38 +277,17 @@ def arm_by_wave_fast(
       wave  estimate  n_subjects  n_obs
     0   T1     0.925           8     16
     """
-    require_frame(data)
+    from .mixed import checked_panel
+
     alpha = require_alpha(alpha)
-    covariate_list = as_name_list(covariates, "covariates")
-    require_columns(data, [score, arm, wave, subject, *covariate_list])
-    check_no_overlap({"score": [score], "arm": [arm], "wave": [wave], "subject": [subject],
-                      "covariate": covariate_list})
-    require_numeric(data, score)
-    require_levels(data, arm, [treatment, control], "treatment and control")
-    require_levels(data, wave, [baseline], "baseline")
-    used = data.loc[data[arm].isin([treatment, control]),
-                    [score, arm, wave, subject, *covariate_list]].dropna()
-    if used.duplicated([subject, wave]).any():
-        raise ValueError("arm_by_wave expects one row per subject and wave")
+    used, later, counts, covariate_list = checked_panel(
+        data, score, arm, wave, subject, treatment, control, baseline, covariates)
     codes = pd.factorize(used[subject])[0]
     treat = (used[arm] == treatment).to_numpy(float)
-    per_subject = np.bincount(codes, weights=treat)
-    if np.any((per_subject > 0) & (per_subject < np.bincount(codes))):
-        raise ValueError(f"some subject in '{subject}' appears in both arms")
-    from .mixed import _wave_order
-
-    later = [w for w in _wave_order(used[wave]) if w != baseline]
-    if not later:
-        raise ValueError(f"no rows at a wave after baseline {baseline!r} in column '{wave}'")
-    columns, names, counts = [np.ones(len(used)), treat], ["Intercept", "treat"], []
+    columns, names = [np.ones(len(used)), treat], ["Intercept", "treat"]
     wave_values = used[wave].to_numpy()
     for level in later:
         at = (wave_values == level).astype(float)
-        n_t, n_c = int((treat * at).sum()), int(((1 - treat) * at).sum())
-        if n_t == 0 or n_c == 0:
-            raise ValueError(f"wave {level!r} has rows in only one arm (treatment {n_t}, "
-                             f"control {n_c}); leave that wave out")
-        counts.append((n_t, n_c))
         columns += [at, treat * at]
         names += [f"wave[{level}]", f"treat:wave[{level}]"]
     for column in covariate_list:
