@@ -45,6 +45,8 @@ def two_groups(events_t: int, n_t: int, events_c: int, n_c: int) -> pd.DataFrame
 
 # Newcombe (1998) Table II, method 10 ("hybrid score", from Wilson intervals), 95% limits to
 # four decimals. Row (c) 6/7 - 2/7 is left out: we are not certain of its printed limits.
+# Rows (a) and (b) are also the reference values of the R package propint's test suite
+# (tests/testthat, "ci.two.indep.props produces the results reported in Newcombe1998").
 NEWCOMBE_TABLE_II = [
     # x_t, n_t, x_c, n_c, lower, upper
     (56, 70, 48, 80, 0.0524, 0.3339),  # (a)
