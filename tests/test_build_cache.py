@@ -58,6 +58,16 @@ def test_each_dependency_reruns_exactly_its_chapters(project, monkeypatch):
     res = run(p)
     assert res.ran == ["participants"] and res.reused == ["data_quality"]
 
+    # a file only data_quality reads (the learning questionnaire): only that chapter re-runs
+    lpath = p["data"] / "learning_survey.csv"
+    llines = lpath.read_text(encoding="utf-8").splitlines()
+    lcells = llines[1].split(",")
+    lcells[-1] = "2" if lcells[-1] != "2" else "3"
+    llines[1] = ",".join(lcells)
+    lpath.write_text("\n".join(llines) + "\n", encoding="utf-8")
+    res = run(p)
+    assert res.ran == ["data_quality"] and res.reused == ["participants"]
+
     # a data file's content (not its time stamp) changed: every chapter reading it
     path = p["data"] / "survey.csv"
     path.touch()
@@ -101,3 +111,17 @@ def test_parallel_equals_serial(project):
     assert sorted(serial.ran) == sorted(parallel.ran) == CHAPTERS
     assert (p["out"] / "results.json").read_text(encoding="utf-8") == res1
     assert strip_times((p["out"] / "report.html").read_text(encoding="utf-8")) == html1
+
+
+def test_a_chapter_cannot_read_an_undeclared_file(demo_dir):
+    """The cache keys a chapter on the files its module declares in READS; reading another
+    file in a chapter is refused, so the cache can never be stale."""
+    from pku_eval.chapters import survey_waves  # noqa: F401  (declares READS = ("survey",))
+    from pku_eval.errors import PkuEvalError
+    from pku_eval.tidy import load, prepare
+
+    stage = prepare(load(demo_dir), "2016-12-31")
+    stage.reads = frozenset(survey_waves.READS)
+    assert stage.has("survey") and stage.table("outcomes") is not None
+    with pytest.raises(PkuEvalError, match="READS"):
+        stage.table("se_log")

@@ -90,6 +90,25 @@ def data_fingerprint(data_dir: Path) -> dict[str, str]:
     return {p.name: sha256_file(p) for p in sorted(found.values())}
 
 
+def chapter_reads(name: str) -> frozenset[str] | None:
+    """The contract files a chapter reads: ``READS`` of ``pku_eval.chapters.<name>`` (read from
+    the source, without importing it) plus offices, participants and outcomes; None = all
+    (no module, or ``READS = None``)."""
+    import ast
+
+    from .tidy import ALWAYS_READ
+
+    path = config.PACKAGE_DIR / "chapters" / f"{name}.py"
+    if not path.exists():
+        return None
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and getattr(node.targets[0], "id", None) == "READS"):
+            value = ast.literal_eval(node.value)
+            return None if value is None else frozenset(value) | ALWAYS_READ
+    return None
+
+
 def resolve_data_dir(data_dir: str | Path | None) -> Path:
     """The data directory of a build; the demo data are generated on first use."""
     if data_dir is None:
@@ -231,16 +250,17 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     data_hashes = data_fingerprint(data_path)
     code, env = code_fingerprint(), env_fingerprint()
     chapters = list(params.chapters)
-    base = {
-        "data": _h(data_hashes), "code": code, "packages": env,
-    }
     components: dict[str, dict] = {}
     for i, name in enumerate(chapters):
         nb_bytes = (config.NOTEBOOKS_DIR / f"{name}.ipynb").read_bytes()
+        reads = chapter_reads(name)
         components[name] = {
             "notebook": _h(nb_bytes),
             "params": _h(params.notebook_parameters(), i + 1),
-            **base,
+            # only the files the chapter reads: a new SE log does not re-run the learning chapter
+            "data": _h({f: h for f, h in data_hashes.items()
+                        if reads is None or f.rsplit(".", 1)[0] in reads}),
+            "code": code, "packages": env,
         }
     previous = _read_json(out / "build.json") or {}
     compare = _compare_hash(params) if RUN_LAST & set(chapters) else None

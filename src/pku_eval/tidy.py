@@ -119,6 +119,11 @@ def _item_columns(name: str) -> list[str]:
 
 # ---------------------------------------------------------------- one report stage
 
+#: Files every chapter depends on: the offices, the participants and the register outcomes
+#: (the participants table carries each person's follow-up end, taken from outcomes).
+ALWAYS_READ = frozenset({"offices", "participants", "outcomes"})
+
+
 @dataclass
 class StageData:
     """The data one report stage may use.
@@ -144,10 +149,25 @@ class StageData:
         """Participants whose data may be used (enrolled by the cut-off, not withdrawn)."""
         return self.participants[~self.participants["withdrawn"]]
 
+    #: Contract files a chapter declared it reads (its module's ``READS``); None = all. The
+    #: build's cache keys a chapter on exactly these files, so reading another is an error.
+    reads: frozenset[str] | None = None
+
+    def _check_read(self, name: str) -> None:
+        base = name.removesuffix("_raw")
+        if self.reads is not None and base not in self.reads | ALWAYS_READ:
+            from .errors import PkuEvalError
+
+            raise PkuEvalError(
+                f"this chapter reads '{base}' but its module does not declare it in READS: "
+                "add it there, so that the build re-runs the chapter when that file changes")
+
     def table(self, name: str) -> pd.DataFrame | None:
+        self._check_read(name)
         return self.tables.get(name)
 
     def has(self, name: str) -> bool:
+        self._check_read(name)
         return name in self.tables
 
 

@@ -10,6 +10,10 @@ from ..chapter import Chapter
 from ..publish import Column
 from ..text import register
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ()
+
 TEXTS = {
     "cb_title": {"nb": "Vedlegg: kodebok", "en": "Appendix: codebook"},
     "cb_intro": {

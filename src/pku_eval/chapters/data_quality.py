@@ -11,6 +11,9 @@ from ..chapter import Chapter
 from ..publish import Column, suppress_by_base
 from ..text import arm_name, fmt_int, fmt_pct
 
+#: This chapter summarises every file of the data directory.
+READS = None
+
 
 @dataclass
 class Response:

@@ -26,6 +26,10 @@ from ..text import fmt_int, fmt_pct
 from ..tidy import StageData
 from .texts.employers import TEXTS
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ('employer_survey',)
+
 ITEMS = tuple(f"followup_{i}" for i in range(1, 7))
 GROUPS = (("negative", 1, 2), ("neutral", 3, 3), ("positive", 4, 5))  # for the figure
 #: Diverging colours (ColorBrewer PuOr, colour-blind safe) of the three answer groups.

@@ -32,6 +32,10 @@ from ..stats import proportions, survival
 from ..text import arm_name, fmt_date, fmt_int, fmt_num, fmt_pct
 from .texts.employment import TEXTS
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ('outcomes',)
+
 TREATMENT, CONTROL, EXTERNAL = "treatment", "internal_control", "external_control"
 #: Baseline covariates of the adjusted models (office is added in the randomised comparison).
 COVARIATES = ("age", "gender", "main_benefit", "education", "immigrant")

@@ -31,6 +31,10 @@ from ..results import SUPPRESSED
 from ..text import fmt_int, fmt_num, fmt_pct
 from .texts.learning_system import TEXTS
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ('learning_survey',)
+
 ROUNDS = ("pre", "post")
 ROLES = ("veileder", "jobbveileder", "leder", "annet")
 

@@ -12,6 +12,10 @@ from ..codebook import ARMS, OFFICES, PARTICIPANTS
 from ..publish import HIDDEN, Column, publish_count
 from ..text import arm_name, fmt_date, fmt_int
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ('survey', 'outcomes')
+
 
 def show_flow(ch: Chapter) -> pd.DataFrame:
     """Flow figure and table; records ``flow.enrolled`` and ``flow.withdrawn``."""

@@ -34,6 +34,10 @@ from ..text import fmt_int, fmt_num, fmt_pct
 from ..tidy import StageData
 from .texts.se_practice import TEXTS
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ('se_log', 'outcomes')
+
 # ---------------------------------------------------------------------------------------------
 # Constants
 # ---------------------------------------------------------------------------------------------

@@ -37,6 +37,10 @@ from ..results import SUPPRESSED, get
 from ..text import fmt_int, fmt_num
 from .texts.summary import TEXTS
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ()
+
 #: Kinds of key figures: how they are read and shown.
 #: null: the value of "no difference"; scale: multiplier for display; decimals; topic: which
 #: reading sentences apply (trial: SE vs internal control; learning: before vs after).

@@ -29,6 +29,10 @@ from ..text import arm_name, fmt_int, fmt_num
 from ..tidy import StageData, due_waves, reversed_items
 from .texts.survey_waves import TEXTS
 
+#: Contract files this chapter reads besides offices, participants and outcomes (the
+#: build re-runs it when one of them changes; reading another raises an error).
+READS = ('survey',)
+
 TREATMENT, CONTROL = "treatment", "internal_control"
 PROJECTS = tuple(OFFICES.var("project").codes)          # klar, ungjobb, sortrondelag
 OTHER_PROJECTS = ("ungjobb", "sortrondelag")
