@@ -1,8 +1,26 @@
 """Tests of pku_eval.stats.imputation: Rubin's rules and the chained-equations imputer.
 
-Reference value: SAS/STAT User's Guide, "The MIANALYZE procedure", section "Combining
-inferences from imputed data sets": with m = 5 imputations and a relative increase in variance
-r = 10%, Rubin's degrees of freedom are v_m = (m - 1)(1 + 1/r)^2 = 484.
+Reference values
+----------------
+- SAS/STAT User's Guide, "The MIANALYZE procedure", section "Combining inferences from imputed
+  data sets": with m = 5 imputations and a relative increase in variance r = 10%, Rubin's
+  degrees of freedom are v_m = (m - 1)(1 + 1/r)^2 = 484.
+- Heymans MW, Eekhout I (2019). Applied Missing Data Analysis with SPSS and (R)Studio,
+  chapter "Rubin's Rules" (bookdown.org/mwheymans/bookmi; source github.com/mwheymans/bookmi,
+  09-Background.Rmd and images/table5.1.png). A t-test of the Tampa scale by radiation in the
+  leg in m = 3 SPSS imputations of n = 150 patients (k = 2 parameters, complete-data df 148):
+  mean differences 2.174, 1.965, 1.774 with standard errors 0.896, 0.882, 0.898. Worked in the
+  text: pooled 1.971; V_W = 0.7957147; V_B = 0.040027; V_T = 0.849084; pooled SE 0.9214575;
+  Wald 2.139; RIV 0.06704779; lambda 0.06283485; df_old = (m - 1)/lambda^2 = 506.5576
+  (SPSS); Barnard-Rubin df_obs 136.8633 and df_adjusted 107.7509 ("equal to the df used by
+  mice"); p = 0.03289185 (df_old, SPSS) and 0.03467225 (df_adjusted, mice);
+  FMI = (RIV + 2/(df + 3))/(1 + RIV) = 0.0665132 (SPSS) and 0.0797587 (mice).
+  SPSS's pooled row: t 2.139, df 507, Sig. .033, difference 1.971, SE .921, 95% CI .161 to
+  3.781, fraction of missing information .067, relative increase in variance .067.
+  The pooled estimate and the variances follow from the printed inputs to all printed digits;
+  RIV, lambda and the quantities derived from them were computed by the authors from
+  unrounded SPSS output and differ from the printed inputs' values in the fourth significant
+  digit (RIV 0.06707 from the printed inputs), so those are checked to 1e-3 relative.
 """
 
 from __future__ import annotations
@@ -37,6 +55,42 @@ def test_rubin_df_matches_sas_example():
     assert res["ci_high"] == pytest.approx(3.0 + half)
     # fraction of missing information (Rubin 1987): (r + 2/(df + 3)) / (r + 1)
     assert res["fmi"] == pytest.approx((0.1 + 2 / 487) / 1.1)
+
+
+HEYMANS_TAMPA = pd.DataFrame({"estimate": [2.174, 1.965, 1.774], "se": [0.896, 0.882, 0.898]})
+
+
+def test_rubin_heymans_eekhout_worked_example_mice_df():
+    # With complete-data df n - k = 150 - 2: Barnard-Rubin df, as mice's pool() (module doc)
+    res = rubin_pool(HEYMANS_TAMPA, df_complete=148).iloc[0]
+    assert res["m"] == 3
+    assert res["estimate"] == pytest.approx(1.971, abs=1e-12)
+    # V_T = V_W + (1 + 1/m) V_B = 0.7957147 + 0.040027 * 4/3 = 0.849084: the printed digits
+    assert res["se"] ** 2 == pytest.approx(0.849084, abs=5e-7)
+    assert res["se"] == pytest.approx(0.9214575, abs=5e-8)
+    assert res["riv"] == pytest.approx(0.06704779, rel=1e-3)
+    assert res["df"] == pytest.approx(107.7509, rel=1e-3)
+    assert res["fmi"] == pytest.approx(0.0797587, rel=1e-3)
+    assert res["p_value"] == pytest.approx(0.03467225, rel=1e-3)
+    half = stats.t.isf(0.025, 107.7509) * 0.9214575
+    assert res["ci_low"] == pytest.approx(1.971 - half, abs=1e-3)
+    assert res["ci_high"] == pytest.approx(1.971 + half, abs=1e-3)
+
+
+def test_rubin_heymans_eekhout_worked_example_spss_df():
+    # Without a complete-data df: Rubin's (1987) df, as SPSS (module doc)
+    res = rubin_pool(HEYMANS_TAMPA).iloc[0]
+    assert res["estimate"] == pytest.approx(1.971, abs=1e-12)
+    assert res["se"] == pytest.approx(0.9214575, abs=5e-8)
+    assert res["df"] == pytest.approx(506.5576, rel=1e-3)
+    assert res["fmi"] == pytest.approx(0.0665132, rel=1e-3)
+    assert res["p_value"] == pytest.approx(0.03289185, rel=1e-3)
+    # SPSS's pooled row, three decimals: Sig. .033, CI .161 to 3.781, FMI .067, RIV .067
+    assert res["p_value"] == pytest.approx(0.033, abs=5e-4)
+    assert res["ci_low"] == pytest.approx(0.161, abs=5e-4)
+    assert res["ci_high"] == pytest.approx(3.781, abs=5e-4)
+    assert res["fmi"] == pytest.approx(0.067, abs=5e-4)
+    assert res["riv"] == pytest.approx(0.067, abs=5e-4)
 
 
 def test_rubin_barnard_rubin_small_sample_df():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from pku_eval.stats import mixed
 from pku_eval.stats.mixed import arm_by_wave, fit_random_intercept
@@ -118,10 +119,17 @@ def test_random_intercept_matches_lme4_sleepstudy(sleepstudy):
     assert fixed.loc["Intercept", "se"] == pytest.approx(9.7467, abs=5e-5)
     assert fixed.loc["Days", "estimate"] == pytest.approx(10.4673, abs=5e-5)
     assert fixed.loc["Days", "se"] == pytest.approx(0.8042, abs=5e-5)
+    # Wald inference (normal reference) from the printed estimate and SE: est -/+ z * SE with
+    # z = qnorm(0.975), p = 2 * (1 - pnorm(|est/SE|)). The printed values' rounding moves the
+    # limits by < 2e-4 and p by < 2 % (d log p = |z| dz); a t(30) quantile (2.0423) moves the
+    # Days limits by 0.066, a one-sided p halves p.
     z = 1.959963984540054
-    assert fixed.loc["Days", "ci_low"] == pytest.approx(10.4673 - z * 0.8042, abs=2e-4)
-    assert fixed.loc["Days", "ci_high"] == pytest.approx(10.4673 + z * 0.8042, abs=2e-4)
-    assert fixed.loc["Days", "p_value"] < 1e-30
+    for term, estimate, se in (("Intercept", 251.4051, 9.7467), ("Days", 10.4673, 0.8042)):
+        assert fixed.loc[term, "ci_low"] == pytest.approx(estimate - z * se, abs=2e-4)
+        assert fixed.loc[term, "ci_high"] == pytest.approx(estimate + z * se, abs=2e-4)
+        two_sided = 2 * stats.norm.sf(abs(estimate / se))
+        assert fixed.loc[term, "p_value"] == pytest.approx(two_sided, rel=0.02, abs=0)
+    assert fixed.loc["Days", "p_value"] == pytest.approx(1.0e-38, rel=0.02, abs=0)
     random = res[res["effect"] == "random"].set_index("term")["estimate"]
     assert random["sd__(Intercept)"] == pytest.approx(37.12, abs=5e-3)
     assert random["sd__Observation"] == pytest.approx(30.99, abs=5e-3)
@@ -197,6 +205,21 @@ def test_arm_by_wave_recovers_known_interaction():
     assert res["n_subjects"].eq(400).all()
     assert res["n_obs"].eq(len(data)).all()  # every available row, not complete cases
     assert res.loc[0, "n_treatment"] + res.loc[0, "n_control"] == (data["wave"] == "T1").sum()
+
+
+def test_arm_by_wave_ci_and_p_are_two_sided_wald():
+    # arm_by_wave passes on fit_random_intercept's Wald inference unchanged:
+    # est -/+ qnorm(0.975) * SE and p = 2 * (1 - pnorm(|est/SE|)), here with p-values between
+    # 0.01 and 0.6 so that a one-sided p (half) or a t(30) quantile shows.
+    data = simulate_panel(300, seed=7, effects={"T1": 0.05, "T2": -0.1})
+    res = arm_by_wave(data, "score", "arm", "wave", "pid", "treatment", "internal_control")
+    assert (res["p_value"] > 0.01).all() and (res["p_value"] < 0.6).all()
+    z = 1.959963984540054
+    np.testing.assert_allclose(res["ci_low"], res["estimate"] - z * res["se"], rtol=1e-12)
+    np.testing.assert_allclose(res["ci_high"], res["estimate"] + z * res["se"], rtol=1e-12)
+    np.testing.assert_allclose(res["p_value"],
+                               2 * stats.norm.sf(np.abs(res["estimate"] / res["se"])),
+                               rtol=1e-10)
 
 
 def test_arm_by_wave_null_effect_not_significant_and_sign():

@@ -4,6 +4,10 @@ Sources
 -------
 - Newcombe RG (1998). Interval estimation for the difference between independent proportions:
   comparison of eleven methods. Stat Med 17:873-890, Table II, method 10 (hybrid score).
+  All eight columns (a)-(h) of Table II for all eleven methods are transcribed in the test data
+  of the Python package DBCI (github.com/DeepPSP/DBCI, test/test-data/newcombee.csv, row
+  "wilson" = method 10); its method-10 entries agree with every row pinned below, and give
+  column (c), 6/7 - 2/7, as 0.0582 to 0.8062.
 - Fagerland MW, Lydersen S, Laake P (2015). Recommended confidence intervals for two
   independent binomial proportions. Stat Methods Med Res 24:224-254, worked example of
   Perondi et al. (2004): 7/34 versus 1/34 (tables reproduced in statsmodels'
@@ -44,13 +48,17 @@ def two_groups(events_t: int, n_t: int, events_c: int, n_c: int) -> pd.DataFrame
 
 
 # Newcombe (1998) Table II, method 10 ("hybrid score", from Wilson intervals), 95% limits to
-# four decimals. Row (c) 6/7 - 2/7 is left out: we are not certain of its printed limits.
-# Rows (a) and (b) are also the reference values of the R package propint's test suite
-# (tests/testthat, "ci.two.indep.props produces the results reported in Newcombe1998").
+# four decimals, all eight columns (a)-(h). Rows (a) and (b) are also the reference values of
+# the R package propint's test suite (tests/testthat, "ci.two.indep.props produces the
+# results reported in Newcombe1998"); row (c) is taken from the DBCI transcription of the
+# whole table (module docstring). Its upper limit is 0.80624964 unrounded, just below the
+# rounding boundary 0.80625: it prints as 0.8062, and the half-unit tolerance below leaves it
+# only 5e-7 of room upwards.
 NEWCOMBE_TABLE_II = [
     # x_t, n_t, x_c, n_c, lower, upper
     (56, 70, 48, 80, 0.0524, 0.3339),  # (a)
     (9, 10, 3, 10, 0.1705, 0.8090),  # (b)
+    (6, 7, 2, 7, 0.0582, 0.8062),  # (c)
     (5, 56, 0, 29, -0.0381, 0.1926),  # (d)
     (0, 10, 0, 20, -0.1611, 0.2775),  # (e)
     (0, 10, 0, 10, -0.2775, 0.2775),  # (f)

@@ -24,6 +24,18 @@ Sources
         22      7       1    0.538  0.1282        0.337        0.858
         23      6       1    0.448  0.1346        0.249        0.807
   survdiff(Surv(time, cens) ~ treat, data = gehan): Chisq = 16.8 on 1 df, p = 4.17e-05.
+  The statistic to two decimals is 16.79 (the value given in the project's issue); R's p,
+  printed to three significant digits, pins it more tightly: chisq_1 upper-tail
+  p in [4.165e-05, 4.175e-05] <=> statistic in [16.7901, 16.7947].
+- NCCTG lung cancer data (R survival::lung = survival::cancer; lifelines.datasets.load_lung,
+  status recoded 1 = dead, 0 = censored; 228 patients, 165 deaths).
+  survdiff(Surv(time, status) ~ sex, data = cancer), as printed in Machine Learning with R
+  Cookbook, 2nd ed. (Packt, 2017), chapter "Survival analysis", recipe "Using the log-rank
+  test":
+      N Observed Expected (O-E)^2/E (O-E)^2/V
+      sex=1 138 112 91.5817 4.55228 10.3267
+      sex=2  90  53 73.4183 5.67850 10.3267
+      Chisq= 10.3 on 1 degrees of freedom, p= 0.00131116
 """
 
 from __future__ import annotations
@@ -32,7 +44,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from lifelines import KaplanMeierFitter
-from lifelines.datasets import load_rossi
+from lifelines.datasets import load_lung, load_rossi
+from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 
 from pku_eval.stats.survival import cox_hazard_ratio, kaplan_meier, logrank
@@ -212,20 +225,38 @@ def test_kaplan_meier_without_group_and_zero_survival(gehan):
 
 
 def test_logrank_gehan(gehan):
-    # R survdiff(Surv(time, cens) ~ treat, data = gehan): Chisq = 16.8, 1 df, p = 4.17e-05
+    # R survdiff(Surv(time, cens) ~ treat, data = gehan): Chisq = 16.8, 1 df, p = 4.17e-05;
+    # to two decimals the statistic is 16.79, and R's p (three significant digits) confines
+    # it to [16.7901, 16.7947] (module docstring).
     res = logrank(gehan, "time", "cens", "treat").iloc[0]
-    assert res["statistic"] == pytest.approx(16.8, abs=0.05)
+    assert res["statistic"] == pytest.approx(16.79, abs=5e-3)
+    low, high = stats.chi2.isf([4.175e-05, 4.165e-05], 1)
+    assert low <= res["statistic"] <= high
     assert res["df"] == 1
     assert res["p_value"] == pytest.approx(4.17e-05, abs=5e-8)
+    assert res["p_value"] == pytest.approx(stats.chi2.sf(res["statistic"], 1), rel=1e-9, abs=0)
     assert (res["n"], res["events"], res["n_groups"]) == (42, 30, 2)
+
+
+def test_logrank_lung_by_sex_r_survdiff():
+    # R survdiff(Surv(time, status) ~ sex, data = cancer) printed with digits (module
+    # docstring): (O-E)^2/V = 10.3267, p = 0.00131116; half a unit in the last printed place
+    res = logrank(load_lung(), "time", "status", "sex").iloc[0]
+    assert res["statistic"] == pytest.approx(10.3267, abs=5e-5)
+    assert res["p_value"] == pytest.approx(0.00131116, abs=5e-9)
+    assert res["df"] == 1
+    assert (res["n"], res["events"], res["n_groups"]) == (228, 165, 2)
 
 
 def test_logrank_rossi(rossi):
     # R survdiff(Surv(week, arrest) ~ fin, data = Rossi): Chisq = 3.8 on 1 df, p = 0.05.
-    # Published to one decimal / two digits only (computed: 3.838, p = 0.0501).
+    # Published to one decimal / two digits only (computed: 3.838, p = 0.0501); the precise
+    # references are the gehan and lung tests above. Here: the printed values, and p is the
+    # upper tail of chi-square with 1 df at the statistic.
     res = logrank(rossi, "week", "arrest", "fin").iloc[0]
     assert res["statistic"] == pytest.approx(3.8, abs=0.05)
     assert res["p_value"] == pytest.approx(0.05, abs=0.005)
+    assert res["p_value"] == pytest.approx(stats.chi2.sf(res["statistic"], 1), rel=1e-9, abs=0)
 
 
 def test_logrank_three_groups_has_two_df(rossi):

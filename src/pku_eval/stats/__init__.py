@@ -11,6 +11,10 @@ unrounded. One module per family of methods:
 - :mod:`~pku_eval.stats.reliability`: ``cronbach_alpha``, ``mcdonald_omega``
 - :mod:`~pku_eval.stats.missing`: ``little_mcar``
 - :mod:`~pku_eval.stats.means`: ``welch_difference``, ``paired_difference``, ``mean_ci``
+- :mod:`~pku_eval.stats.stratified`: ``mantel_haenszel_rd``
+- :mod:`~pku_eval.stats.survival_contrasts`: ``km_risk_difference``, ``rmst_difference``
+- :mod:`~pku_eval.stats.effect_sizes`: ``hedges_g``, ``number_needed_to_treat``
+- :mod:`~pku_eval.stats.multiplicity`: ``holm``
 
 The functions can be imported from here (``from pku_eval.stats import risk_difference``); a
 module is imported on first use, so that importing the package stays fast.
@@ -42,6 +46,12 @@ _FUNCTIONS = {
     "reml_random_intercept": "mixed_fast",
     "impute_chained": "imputation",
     "rubin_pool": "imputation",
+    "mantel_haenszel_rd": "stratified",
+    "km_risk_difference": "survival_contrasts",
+    "rmst_difference": "survival_contrasts",
+    "hedges_g": "effect_sizes",
+    "number_needed_to_treat": "effect_sizes",
+    "holm": "multiplicity",
 }
 
 __all__ = [
@@ -52,17 +62,23 @@ __all__ = [
     "cronbach_alpha",
     "fit_random_intercept",
     "fit_random_intercept_fast",
+    "hedges_g",
+    "holm",
     "impute_chained",
     "kaplan_meier",
+    "km_risk_difference",
     "little_mcar",
     "logrank",
+    "mantel_haenszel_rd",
     "mcdonald_omega",
     "mean_ci",
+    "number_needed_to_treat",
     "odds_ratio",
     "paired_difference",
     "reml_random_intercept",
     "risk_difference",
     "risk_ratio",
+    "rmst_difference",
     "rubin_pool",
     "welch_difference",
     "wilson_interval",
