@@ -71,7 +71,7 @@ test-fast: $(STAMP) ## run the tests without the slow (end-to-end, large-data) o
 lab: $(STAMP) ## start JupyterLab on localhost (token-protected) in notebooks/
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --notebook-dir=notebooks --no-browser $(ROOT_ARG)
 
-clean: ## remove build products (reports/, build caches); keeps .venv and data/
-	rm -rf reports/interim reports/final reports/*-* reports/*.failed reports/codebook reports/.cache \
-	  reports/.*building* data/processed .pytest_cache
+clean: ## remove build products the suite made (reports, caches); keeps .venv, data/ and anything else
+	PYTHONPATH=src $(PYTHON) -m pku_eval.clean
+	rm -rf .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -143,6 +143,18 @@ def test_national_id_numbers_are_refused_without_printing_them(data_copy):
     assert "15076500565" not in res.stdout + res.stderr
 
 
+def test_national_id_refusal_counts_cells_and_names_rows(data_copy):
+    p = read(data_copy, "participants")
+    p["note"] = ""
+    p.loc[[3, 7], "note"] = ["ring 150765 00565", "15076500565"]
+    write(data_copy, "participants", p)
+    hits = [e for e in errors_of(data_copy) if e.column == "note"]
+    assert len(hits) == 1 and hits[0].file == "participants.csv"
+    assert "national identity numbers" in hits[0].expected
+    assert "in 2 cells (rows 5, 9)" in hits[0].expected
+    assert "00565" not in str(hits[0])
+
+
 def test_national_id_check_digits():
     s = pd.Series(["15076500565", "15076500566", "01010112345", "P-12345", "4512345678"])
     assert looks_like_national_id(s).tolist() == [True, False, False, False, False]

@@ -104,7 +104,24 @@ class Chapter:
         self._figure += 1
         self._show(publish.figure_html(fig, language=self.language,
                                        number=f"{self.number}.{self._figure}", caption=caption,
-                                       source=source, note=note))
+                                       source=source, note=note,
+                                       fingerprints=self.fingerprints()))
+
+    def fingerprints(self):
+        """Hashes of every id in the data (written with the processed stage in a build,
+        computed from the tables when the chapter runs on its own)."""
+        if getattr(self, "_fingerprints", None) is None:
+            from .privacy import id_fingerprints
+            from .store import FINGERPRINTS, read_fingerprints
+
+            folder = getattr(self, "stage_folder", None)
+            if folder is not None and (Path(folder) / FINGERPRINTS).exists():
+                self._fingerprints = read_fingerprints(folder)
+            else:
+                st = self.data
+                self._fingerprints = id_fingerprints(
+                    {"participants": st.participants, **{n: st.tables[n] for n in st.tables}})
+        return self._fingerprints
 
     # ---- results.json
     def result(self, path: str, value, reason: str | None = None) -> None:
@@ -157,6 +174,7 @@ def start(name: str, *, stage_file: str | None = None, data_dir: str | None = No
     stage.reads = frozenset(declared) if declared is not None else None
     ch = Chapter(name, int(chapter_number), stage, params, results_file)
     ch.fragments_dir = Path(fragments_dir) if fragments_dir else None
+    ch.stage_folder = Path(stage_file) if stage_file else None
     return ch
 
 

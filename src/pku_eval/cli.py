@@ -8,6 +8,49 @@ from pathlib import Path
 
 from .errors import PkuEvalError, format_problems
 
+#: ``demo-data --participants``: the generator's minimum (``demo.MIN_PARTICIPANTS``: every office
+#: and arm gets a participant; kept here so that the CLI starts without numpy) and a maximum
+#: that fits in memory (about 10 kB per participant while generating: ~10 GB, ~75 s and ~50
+#: million SE-log rows at 1,000,000).
+MIN_PARTICIPANTS = 20
+MAX_PARTICIPANTS = 1_000_000
+#: ``--format xlsx`` writes each table to one Excel sheet (at most 1,048,576 rows); the SE log
+#: has about 50 rows per participant.
+MAX_PARTICIPANTS_XLSX = 20_000
+#: ``--seed``: numpy's seeds as 32-bit words.
+MAX_SEED = 2**32 - 1
+#: ``build --jobs``: chapters run at once, each in its own kernel.
+MAX_JOBS = 64
+
+
+def _whole_number(low: int, high: int, note: str = ""):
+    """An argparse ``type=``: a whole number from ``low`` to ``high``, or a short error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:  # not a number, "1.5", or more than 4300 digits
+            value = None
+        if value is None or not low <= value <= high:
+            from .params import quote
+
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low:,} to {high:,}{note}, got {quote(text)}")
+        return value
+
+    return parse
+
+
+def _filter_arg(text: str) -> dict:
+    """An argparse ``type=`` for ``--filter project=klar``."""
+    from .errors import ParamsError
+    from .params import parse_filter
+
+    try:
+        return parse_filter(text)
+    except ParamsError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("filter: ")) from None
+
 
 def _demo(args) -> int:
     from .demo import DEFAULT_PARTICIPANTS, DEFAULT_SEED, write_demo
@@ -109,11 +152,18 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("demo-data", help="write synthetic data that follow the data contract")
     p.add_argument("--out", required=True, help="directory to write to")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--participants", type=int, default=None,
-                   help="rows of participants, all projects and arms (default about 600)")
+    p.add_argument("--seed", type=_whole_number(0, MAX_SEED), default=None,
+                   help=f"0 to {MAX_SEED:,} (default 2016)")
+    p.add_argument("--participants", default=None,
+                   type=_whole_number(MIN_PARTICIPANTS, MAX_PARTICIPANTS,
+                                      " (the demo generator's minimum: every office and "
+                                      "arm gets a participant)"),
+                   help=f"rows of participants, all projects and arms: {MIN_PARTICIPANTS} to "
+                        f"{MAX_PARTICIPANTS:,}, with --format xlsx at most "
+                        f"{MAX_PARTICIPANTS_XLSX:,} (default 600)")
     p.add_argument("--format", choices=("csv", "xlsx", "sav"), default="csv")
     p.set_defaults(func=_demo)
+    demo_parser = p
 
     p = sub.add_parser("validate", help="check a data directory against the data contract")
     p.add_argument("--data", required=True)
@@ -123,9 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("params", nargs="+", help="params file(s), e.g. params/interim.yml")
     p.add_argument("--data", default=None, help="data directory (default: the demo data)")
     p.add_argument("--out", default=None, help="output directory (default reports/<stage>)")
-    p.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores)")
+    p.add_argument("--jobs", type=_whole_number(1, MAX_JOBS), default=None,
+                   help=f"chapters run at once, 1 to {MAX_JOBS} (default: cores)")
     p.add_argument("--force", action="store_true", help="re-run every chapter")
-    p.add_argument("--filter", default=None, metavar="KEY=VALUE",
+    p.add_argument("--filter", type=_filter_arg, default=None, metavar="KEY=VALUE",
                    help="restrict to one project or office, e.g. project=klar "
                         "(report in reports/<stage>-<value>/)")
     p.set_defaults(func=_build)
@@ -149,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_pseudonymise)
 
     args = parser.parse_args(argv)
+    if (args.command == "demo-data" and args.format == "xlsx" and args.participants is not None
+            and args.participants > MAX_PARTICIPANTS_XLSX):
+        demo_parser.error(f"argument --participants: at most {MAX_PARTICIPANTS_XLSX:,} with "
+                          "--format xlsx (an Excel sheet holds 1,048,576 rows; the SE log has "
+                          f"about 50 per participant), got {args.participants:,}")
     try:
         return args.func(args)
     except PkuEvalError as exc:
@@ -157,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pku-eval: interrupted; nothing was published", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file or folder the command could not use (not a bug)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"pku-eval: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

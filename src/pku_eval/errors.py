@@ -6,7 +6,22 @@ shown only for bugs (any other exception).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: What may sit between the digits of a number written in groups ("140789 38588",
+#: "14.07.89 38588", "140789 - 38588"): up to three spaces (also no-break), dots, hyphens or
+#: en dashes. Shared with the national-id detector in ``pku_eval.validate``.
+DIGIT_SEPARATORS = "[ .\\-\u00a0\u2013]{0,3}"
+_DIGIT_RUN = re.compile(f"[0-9](?:{DIGIT_SEPARATORS}[0-9]){{9,}}")
+DIGITS_NOT_SHOWN = "<digits not shown>"
+
+
+def mask_digits(text: str) -> str:
+    """``text`` with every run of 10 or more digits, also one written in groups (as above),
+    replaced by "<digits not shown>": the last line of defence that keeps a national identity
+    number (or a raw row holding one) out of every message."""
+    return _DIGIT_RUN.sub(DIGITS_NOT_SHOWN, text) if text else text
 
 
 class PkuEvalError(Exception):
@@ -27,6 +42,15 @@ class Problem:
     value: str | None
     expected: str
     severity: str = "error"  # "error" | "warning" | "notice"
+
+    def __post_init__(self) -> None:
+        # every text of a problem (a cell value, a column name from a header, a library's
+        # message in ``expected``) is masked once, here: printed, stored or shown in a report,
+        # no problem carries a run of 10 or more digits
+        for name in ("file", "column", "value", "expected"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, mask_digits(text))
 
     def __str__(self) -> str:
         parts = [self.file]

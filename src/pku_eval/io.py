@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import FILES
-from .errors import Problem
+from .errors import Problem, mask_digits
 from .files import FORMATS, find_files, sha256_file  # noqa: F401  (re-exported)
 
 TEXT = "string[pyarrow]"
@@ -44,14 +44,20 @@ def read_file(name: str, path: Path) -> tuple[RawFile, list[Problem]]:
     try:
         frame, problems = reader(path)
     except _Refused as exc:
-        return RawFile(name, path, digest, None), [Problem(path.name, None, None, None, str(exc))]
+        return RawFile(name, path, digest, None), [Problem(path.name, exc.row, None, None,
+                                                           str(exc))]
     if frame is not None:
         frame.columns = [str(c) for c in frame.columns]
     return RawFile(name, path, digest, frame), problems
 
 
 class _Refused(Exception):
-    pass
+    """A file that cannot be read at all: the message (never a cell's text) and, when known,
+    the row (as a spreadsheet numbers it)."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
@@ -86,14 +92,16 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     if len(set(names)) != len(names):
         raise _Refused("the header names a column twice: " + ", ".join(
             sorted({n for n in names if names.count(n) > 1})))
+    ragged = _RaggedRows()
     try:
         table = pacsv.read_csv(
             path,
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=ragged),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False))
     except pa.ArrowInvalid as exc:
+        # pyarrow's messages may quote a raw row ("...: <row>"): never passed on as they are
         msg = str(exc)
         if "UTF8" in msg or "utf8" in msg.lower():
             raw = path.read_bytes()
@@ -103,7 +111,10 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
                 line = raw[: err.start].count(b"\n") + 1
                 raise _Refused(f"not UTF-8 (undecodable byte at row {line}; it looks like "
                                "Windows-1252/Latin-1): save the file as CSV UTF-8") from None
-        raise _Refused(f"cannot be parsed as CSV: {msg.splitlines()[0]}") from None
+        raise _Refused(f"cannot be parsed as CSV ({_library_message(msg)}): check quotes and "
+                       "separators") from None
+    if ragged.count:
+        raise ragged.refusal(path, pacsv, names)
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     # rows of empty cells at the end (e.g. trailing ",,,," lines from Excel) are no data;
     # in the middle they stay, so that row numbers match what a spreadsheet shows
@@ -113,6 +124,63 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             keep = len(blank) - int(np.argmin(blank[::-1])) if not blank.all() else 0
             frame = frame.iloc[:keep].reset_index(drop=True)
     return frame, []
+
+
+class _RaggedRows:
+    """pyarrow's ``invalid_row_handler``: counts rows whose number of cells differs from the
+    header's and skips them, keeping only counts (the row's text never leaves here)."""
+
+    def __init__(self, keep: int = 3):
+        self.count = 0
+        self.keep = keep
+        self.first: list[tuple[int | None, int, int]] = []  # (row, cells, header cells)
+
+    def __call__(self, row) -> str:
+        self.count += 1
+        if len(self.first) < self.keep:
+            self.first.append((row.number, row.actual_columns, row.expected_columns))
+        return "skip"
+
+    def refusal(self, path: Path, pacsv, names: list[str]) -> _Refused:
+        if any(r is None for r, _, _ in self.first):
+            # the multithreaded reader does not know row numbers: read again in one thread
+            # (only for a file that is refused anyway)
+            import pyarrow as pa
+
+            again = _RaggedRows(self.keep)
+            try:
+                pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=False),
+                               parse_options=pacsv.ParseOptions(newlines_in_values=True,
+                                                                invalid_row_handler=again),
+                               convert_options=pacsv.ConvertOptions(
+                                   column_types={n: pa.string() for n in names}))
+            except pa.ArrowException:
+                pass
+            self.first = again.first or self.first
+        row, cells, header = self.first[0]
+        text = (f"cannot be parsed as CSV: {'this' if row is not None else 'a'} row has "
+                f"{cells} cell{'s' if cells != 1 else ''} where the header has {header}")
+        rest = self.count - 1
+        if rest:
+            later = [str(r) for r, _, _ in self.first[1:] if r is not None]
+            at = f" (row{'s' if len(later) != 1 else ''} {', '.join(later)}" \
+                 f"{', ...' if rest > len(later) else ''})" if later else ""
+            text += f", and {rest} more row{'s' if rest != 1 else ''} too{at}"
+        text += (": check the separator (a comma inside a cell needs quotes) and that every "
+                 "quote is closed (the row is not shown)")
+        return _Refused(text, row=row)
+
+
+def _library_message(msg: str, limit: int = 160) -> str:
+    """What a reading library said, fit to be printed: its first line without anything after
+    a colon past its lead (pyarrow and others quote the offending row there), every run of
+    10 or more digits masked, shortened."""
+    first = (msg.splitlines() or [""])[0]
+    for lead in ("CSV parse error: ", "Invalid: "):
+        first = first.removeprefix(lead)
+    first = first.split(": ", 1)[0].split(":", 1)[0] if ":" in first else first
+    first = mask_digits(first.strip())
+    return first[:limit] + ("…" if len(first) > limit else "")
 
 
 def _cell_text(value) -> str:
@@ -147,7 +215,8 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     try:
         frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise _Refused(f"cannot be read as an Excel workbook: {exc}") from None
+        raise _Refused("cannot be read as an Excel workbook "
+                       f"({type(exc).__name__}: {_library_message(str(exc))})") from None
     if frame.columns.size == 0:
         raise _Refused("the first sheet is empty (expected a header row and data rows)")
     return _to_text_frame(frame), []
@@ -160,7 +229,8 @@ def _read_sav(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True,
                                           apply_value_formats=False)
     except Exception as exc:
-        raise _Refused(f"cannot be read as an SPSS .sav file: {exc}") from None
+        raise _Refused("cannot be read as an SPSS .sav file "
+                       f"({type(exc).__name__}: {_library_message(str(exc))})") from None
     problems: list[Problem] = []
     spec = FILES.get(path.stem)
     for col, labels in (meta.variable_value_labels or {}).items():

@@ -1,11 +1,18 @@
 """Params of a report stage (REPORT_SPEC.md "Params"): reading and checking them.
 
 Unknown keys and ill-typed values are refused with a message naming the key.
+
+Params are data, not code paths: a chapter is a plain name of a notebook in the project's
+``notebooks/``, a filter value is a plain code (it becomes part of a folder name), the YAML may not
+use anchors or aliases (no "billion laughs"), the file is at most :data:`MAX_PARAMS_BYTES`, and
+every value quoted in a message is shortened by :func:`quote`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import reprlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -14,6 +21,84 @@ import yaml
 from .codebook import WAVES
 from . import config
 from .errors import ParamsError
+
+#: A chapter name or a filter value: a plain lower-case identifier (the data contract's codes,
+#: ``validate.CODE_PATTERN``, and ``pku-eval new-chapter`` names follow the same rule).
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+#: Longest chapter name or filter value (both end up in file or folder names).
+MAX_NAME_LENGTH = 64
+#: Largest params file read (the shipped ones are well under 1 kB).
+MAX_PARAMS_BYTES = 1_000_000
+#: Deepest nesting of lists and mappings in a params file (the format needs 2).
+MAX_PARAMS_DEPTH = 8
+#: Most problems listed in one error; the rest are counted.
+MAX_PROBLEMS = 20
+#: Longest quoted value in a message (see :func:`quote`).
+QUOTE_LIMIT = 80
+_NAME = re.compile(NAME_PATTERN)
+_PLAIN_NAME = (f"a plain name (lower-case letters, digits and _, starting with a letter, "
+               f"at most {MAX_NAME_LENGTH} characters)")
+
+_MAX_ITEMS = 8  # items of a list or mapping shown by quote()
+
+
+def quote(value, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)`` shortened to at most about ``limit`` characters, for error messages.
+
+    The work is bounded too (``reprlib``): a value of hundreds of megabytes is never rendered
+    in full. A shortened text or collection says how long it was.
+
+    >>> quote("summary")
+    "'summary'"
+    >>> quote("a" * 1000, 20)
+    "'aaaaaaa...aaaaaaaa' (1,000 characters)"
+    >>> quote(list(range(100)), 30)
+    '[0, 1, 2, 3, 4, 5, 6, 7, ...] (100 items)'
+    """
+    r = reprlib.Repr()
+    r.maxlevel = 3
+    r.maxstring = r.maxother = r.maxlong = limit
+    r.maxlist = r.maxtuple = r.maxset = r.maxfrozenset = r.maxdict = _MAX_ITEMS
+    try:
+        text = r.repr(value)
+    except Exception:  # e.g. an int too large to print (ValueError); a broken __repr__
+        text = (f"<int of {value.bit_length():,} bits>" if isinstance(value, int)
+                else f"<{type(value).__name__}>")
+    text = _cut(text, limit)
+    if isinstance(value, str) and len(value) > limit - 2:
+        text += f" ({len(value):,} characters)"
+    elif isinstance(value, bytes) and len(value) > limit - 3:
+        text += f" ({len(value):,} bytes)"
+    elif isinstance(value, (list, tuple, dict, set, frozenset)) and len(value) > _MAX_ITEMS:
+        text += f" ({len(value):,} items)"
+    return text
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters (the last one an ellipsis)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _some(values: list, shown: int = 3) -> str:
+    """The first few of ``values`` quoted (40 characters each), and how many more there are."""
+    text = ", ".join(quote(v, 40) for v in values[:shown])
+    return text + (f" and {len(values) - shown:,} more" if len(values) > shown else "")
+
+
+def _plausible_path(text: str) -> bool:
+    """A path the operating system can look up: printable, at most 4096 bytes, and no part
+    longer than 255 bytes (else ``Path.exists()`` raises instead of answering False)."""
+    def size(part: str) -> int:
+        return len(part.encode("utf-8", "surrogatepass"))
+
+    return (text.isprintable() and size(text) <= 4096
+            and all(size(part) <= 255 for part in Path(text).parts))
+
+
+def is_plain_name(value) -> bool:
+    """True for a chapter name or filter value such as ``data_quality`` or ``klar``."""
+    return (isinstance(value, str) and len(value) <= MAX_NAME_LENGTH
+            and _NAME.fullmatch(value) is not None)
 
 
 @dataclass(frozen=True)
@@ -56,29 +141,31 @@ _KEYS = {
     "title": "text",
     "cutoff_date": "a date YYYY-MM-DD",
     "waves": "a list of waves from T0, T1, T2",
-    "chapters": "a list of notebook names in notebooks/",
+    "chapters": f"a list of notebook names in notebooks/, each {_PLAIN_NAME}",
     "language": "nb or en",
     "min_cell": "a whole number ≥ 1",
     "quality": "a mapping with min_response_rate and max_response_gap",
-    "seed": "a whole number",
-    "compare_with": "a path to an interim results.json, or empty",
-    "filter": "a mapping {project: ...} or {office: ...}",
+    "seed": "a whole number from 0 to 2**32 - 1",
+    "compare_with": "a path to an interim results.json (ending in .json), or empty",
+    "filter": "a mapping {project: <code>} or {office: <code>}, the code " + _PLAIN_NAME,
 }
 
 
 def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None = None) -> Params:
     """Check a params mapping and return :class:`Params`; every problem is reported at once."""
     if not isinstance(raw, dict):
-        raise ParamsError(f"{source}: expected a YAML mapping of keys to values")
+        raise ParamsError(f"{source}: expected a YAML mapping of keys to values, "
+                          f"got {quote(raw)}")
     notebooks_dir = Path(notebooks_dir) if notebooks_dir else config.NOTEBOOKS_DIR
     errs: list[str] = []
 
     def bad(key: str, value) -> None:
-        errs.append(f"{source}: key '{key}': expected {_KEYS[key]}, got {value!r}")
+        errs.append(f"{source}: key '{key}': expected {_KEYS[key]}, got {quote(value)}")
 
-    for key in raw:
-        if key not in _KEYS:
-            errs.append(f"{source}: unknown key '{key}' (known keys: {', '.join(_KEYS)})")
+    unknown = [key for key in raw if key not in _KEYS]
+    if unknown:
+        errs.append(f"{source}: unknown key{'s' if len(unknown) > 1 else ''} "
+                    f"{_some(unknown)} (known keys: {', '.join(_KEYS)})")
     for key in ("stage", "title", "cutoff_date", "chapters"):
         if key not in raw:
             errs.append(f"{source}: key '{key}' is required ({_KEYS[key]})")
@@ -111,14 +198,20 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             out["waves"] = tuple(sorted(v, key=WAVES.index))
         else:
             errs.append(f"{source}: key 'waves': expected a list of waves from T0, T1, T2 "
-                        f"starting with T0, got {v!r}")
+                        f"starting with T0, got {quote(v)}")
     if "chapters" in raw:
         v = raw["chapters"]
         if isinstance(v, list) and v and all(isinstance(c, str) for c in v):
-            for c in v:
-                if not (Path(notebooks_dir) / f"{c}.ipynb").is_file():
-                    errs.append(f"{source}: key 'chapters': no notebook '{c}.ipynb' in "
-                                f"{notebooks_dir}")
+            # a plain name first: no path is ever built from "../x", "/abs" or "a/../b"
+            odd = [c for c in v if not is_plain_name(c)]
+            if odd:
+                errs.append(f"{source}: key 'chapters': expected each chapter to be "
+                            f"{_PLAIN_NAME} naming a notebook in notebooks/, got {_some(odd)}")
+            missing = [f"{c}.ipynb" for c in v if is_plain_name(c)
+                       and not (Path(notebooks_dir) / f"{c}.ipynb").is_file()]
+            if missing:
+                errs.append(f"{source}: key 'chapters': no notebook {_some(missing)} in "
+                            f"{notebooks_dir}")
             if len(set(v)) != len(v):
                 errs.append(f"{source}: key 'chapters': a chapter is listed twice")
             out["chapters"] = tuple(v)
@@ -137,7 +230,7 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             bad("min_cell", v)
     if "seed" in raw:
         v = raw["seed"]
-        if isinstance(v, int) and not isinstance(v, bool):
+        if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**32:
             out["seed"] = v
         else:
             bad("seed", v)
@@ -147,20 +240,24 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             bad("quality", v)
         else:
             q = {}
+            unknown = [f"quality.{k}" for k in v
+                       if k not in ("min_response_rate", "max_response_gap")]
+            if unknown:
+                errs.append(f"{source}: unknown key{'s' if len(unknown) > 1 else ''} "
+                            f"{_some(unknown)} (known: min_response_rate, max_response_gap)")
             for k, val in v.items():
                 if k not in ("min_response_rate", "max_response_gap"):
-                    errs.append(f"{source}: unknown key 'quality.{k}' (known: "
-                                "min_response_rate, max_response_gap)")
-                elif (isinstance(val, (int, float)) and not isinstance(val, bool)
-                      and 0 <= val <= 1):
+                    continue
+                if (isinstance(val, (int, float)) and not isinstance(val, bool)
+                        and 0 <= val <= 1):
                     q[k] = float(val)
                 else:
                     errs.append(f"{source}: key 'quality.{k}': expected a proportion between "
-                                f"0 and 1, got {val!r}")
+                                f"0 and 1, got {quote(val)}")
             out["quality"] = Quality(**q)
     if "compare_with" in raw:
         v = raw["compare_with"]
-        if v is None or (isinstance(v, str) and v.endswith(".json")):
+        if v is None or (isinstance(v, str) and v.endswith(".json") and _plausible_path(v)):
             out["compare_with"] = v
         else:
             bad("compare_with", v)
@@ -169,33 +266,112 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
         if v is None:
             out["filter"] = None
         elif (isinstance(v, dict) and len(v) == 1 and set(v) <= {"project", "office"}
-              and all(isinstance(x, str) for x in v.values())):
+              and all(is_plain_name(x) for x in v.values())):
             out["filter"] = dict(v)
         else:
             bad("filter", v)
     if errs:
+        if len(errs) > MAX_PROBLEMS:
+            errs[MAX_PROBLEMS:] = [f"{source}: ... and {len(errs) - MAX_PROBLEMS:,} more problems"]
         raise ParamsError("\n".join(errs))
     return Params(**out)
 
 
+class _AliasRefused(yaml.MarkedYAMLError):
+    """A params file uses a YAML anchor (``&a``) or alias (``*a``)."""
+
+
+class _TooDeep(yaml.MarkedYAMLError):
+    """A params file nests lists or mappings deeper than :data:`MAX_PARAMS_DEPTH`."""
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` without anchors and aliases and with a nesting limit.
+
+    Refusing aliases makes the loaded data at most as large as the file (no "billion laughs":
+    nine levels of ``*a`` expand a few hundred bytes into hundreds of megabytes).
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AliasRefused(problem="params files may not use YAML anchors or aliases (&/*)",
+                                problem_mark=event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_PARAMS_DEPTH:
+                raise _TooDeep(problem=f"lists or mappings nested more than {MAX_PARAMS_DEPTH} "
+                                       "levels deep", problem_mark=event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:  # e.g. cutoff_date: 2016-13-45
+            raise yaml.constructor.ConstructorError(
+                problem=f"invalid value: {_first_line(str(exc), 120)}",
+                problem_mark=node.start_mark) from None
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    return _cut((text.strip().splitlines() or [""])[0], limit)
+
+
+def _yaml_message(name: str, exc: Exception) -> str:
+    """A short message for a YAML error: file, line and column, and the problem."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    problem = ": ".join(p for p in parts if p) or str(exc)
+    where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    prefix = "" if isinstance(exc, (_AliasRefused, _TooDeep)) else "not valid YAML: "
+    return f"{name}{where}: {prefix}{_first_line(str(problem))}"
+
+
 def read_params(path: Path, notebooks_dir: Path | None = None) -> Params:
-    """Read and check a params YAML file."""
+    """Read and check a params YAML file (at most :data:`MAX_PARAMS_BYTES`, no anchors)."""
     path = Path(path)
-    if not path.is_file():
-        raise ParamsError(f"params file not found: {path}")
+    name = _cut(path.name, 60)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not path.is_file():
+            raise ParamsError(f"params file not found: {quote(str(path), 200)}")
+        with path.open("rb") as f:
+            data = f.read(MAX_PARAMS_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ParamsError(f"params file {quote(str(path), 200)} cannot be read: "
+                          f"{_first_line(reason, 100)}") from None
+    if len(data) > MAX_PARAMS_BYTES:
+        raise ParamsError(f"{name}: a params file may be at most {MAX_PARAMS_BYTES:,} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{name}: not UTF-8 text (byte {exc.start + 1})") from None
+    try:
+        raw = yaml.load(text, Loader=_ParamsLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
-    return parse_params(raw, source=str(path.name), notebooks_dir=notebooks_dir)
+        raise ParamsError(_yaml_message(name, exc)) from None
+    except RecursionError:  # a safety net; the depth limit comes first
+        raise ParamsError(f"{name}: not valid YAML: nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a value no constructor took
+        raise ParamsError(f"{name}: not valid YAML: {_first_line(str(exc))}") from None
+    return parse_params(raw, source=name, notebooks_dir=notebooks_dir)
 
 
 def parse_filter(value) -> dict:
-    """``{"project": "klar"}``, ``{"office": "moss"}`` or the text ``project=klar``."""
+    """``{"project": "klar"}``, ``{"office": "moss"}`` or the text ``project=klar``; the code is a
+    plain name (it becomes part of the folder name ``reports/<stage>-<code>/``)."""
+    given = value
     if isinstance(value, str):
         key, _, val = value.partition("=")
         value = {key.strip(): val.strip()}
     if (not isinstance(value, dict) or len(value) != 1 or set(value) - {"project", "office"}
-            or not all(isinstance(v, str) and v for v in value.values())):
-        raise ParamsError(f"filter: expected project=<code> or office=<code>, got {value!r}")
+            or not all(is_plain_name(v) for v in value.values())):
+        raise ParamsError(f"filter: expected project=<code> or office=<code>, the code "
+                          f"{_PLAIN_NAME}, got {quote(given)}")
     return dict(value)

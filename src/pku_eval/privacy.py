@@ -39,36 +39,84 @@ def id_fingerprints(tables: dict[str, pd.DataFrame]) -> np.ndarray:
     return np.unique(np.concatenate(parts))
 
 
+def text_has_id(text: str, fingerprints: np.ndarray) -> bool:
+    """Whether ``text`` holds an id from the data (whose hashes are ``fingerprints``)."""
+    if fingerprints.size == 0:
+        return False
+    tokens = set(TOKEN.findall(text))
+    # also the pieces of tokens joined by '.', '_' (e.g. 'P-00012.' at a sentence end)
+    tokens |= {p for tok in list(tokens) for p in re.split(r"[._]", tok) if len(p) >= 5}
+    if not tokens:
+        return False
+    h = _hashes(list(tokens))
+    idx = np.searchsorted(fingerprints, h)
+    idx[idx >= fingerprints.size] = 0
+    return bool(np.any(fingerprints[idx] == h))
+
+
 def scan_for_ids(paths: list[Path], fingerprints: np.ndarray) -> list[str]:
     """Files among ``paths`` that contain an id from the data (the ids are never returned)."""
-    hits = []
-    if fingerprints.size == 0:
-        return hits
-    for path in paths:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-        tokens = set(TOKEN.findall(text))
-        # also the pieces of tokens joined by '.', '_' (e.g. 'P-00012.' at a sentence end)
-        tokens |= {p for tok in list(tokens) for p in re.split(r"[._]", tok) if len(p) >= 5}
-        if not tokens:
-            continue
-        h = _hashes(list(tokens))
-        idx = np.searchsorted(fingerprints, h)
-        idx[idx >= fingerprints.size] = 0
-        if np.any(fingerprints[idx] == h):
-            hits.append(str(path))
-    return hits
+    return [str(p) for p in paths
+            if text_has_id(Path(p).read_text(encoding="utf-8", errors="replace"), fingerprints)]
 
 
-def check_outputs(out_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Fail when any file written to ``out_dir`` holds an id value from the data."""
-    files = [p for p in Path(out_dir).rglob("*")
-             if p.is_file() and p.suffix in (".html", ".json", ".ipynb", ".csv", ".txt")]
-    hits = scan_for_ids(files, id_fingerprints(tables))
+#: Every text format the build writes (vector figures included).
+SCANNED = (".html", ".json", ".ipynb", ".csv", ".txt", ".svg", ".md", ".xml", ".tex", ".log")
+
+
+def check_outputs(out_dir: Path, fingerprints) -> None:
+    """Fail when any file written to ``out_dir`` holds an id value from the data.
+    ``fingerprints``: from :func:`id_fingerprints` (or the tables themselves)."""
+    if isinstance(fingerprints, dict):
+        fingerprints = id_fingerprints(fingerprints)
+    files = [p for p in Path(out_dir).rglob("*") if p.is_file() and p.suffix in SCANNED]
+    hits = scan_for_ids(files, fingerprints)
     if hits:
         raise PkuEvalError(
             "an id from the data appears in the output, so nothing was published: "
             + ", ".join(Path(h).relative_to(out_dir).as_posix() for h in hits)
             + " (the id is not shown; look for a table or print of raw rows in that chapter)")
+
+
+def strip_if_ids(notebook: Path, fingerprints: np.ndarray) -> bool:
+    """Remove every output of ``notebook`` when any of them holds an id from the data; return
+    whether it did (the sources stay, for debugging)."""
+    import nbformat
+
+    notebook = Path(notebook)
+    if not text_has_id(notebook.read_text(encoding="utf-8", errors="replace"), fingerprints):
+        return False
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nbformat.write(nb, notebook)
+    return True
+
+
+def figure_texts(fig) -> list[str]:
+    """Every text a matplotlib figure would draw (titles, labels, tick labels, legends,
+    annotations), read off its artists; call it after the figure was drawn (saved), when the
+    tick labels are formatted."""
+    from matplotlib.text import Text
+
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    for ax in fig.get_axes():  # tick labels are made at draw time; ask the axes for them
+        for axis in (ax.xaxis, ax.yaxis):
+            texts += [t.get_text() for t in axis.get_ticklabels(minor=False)]
+            texts += [t.get_text() for t in axis.get_ticklabels(minor=True)]
+    return [t for t in texts if t]
+
+
+def check_figure(fig, fingerprints: np.ndarray, label: str) -> None:
+    """Refuse to publish a figure that would draw an id from the data."""
+    if text_has_id("\n".join(figure_texts(fig)), fingerprints):
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        raise PkuEvalError(f"{label} would show an id from the data (in a title, label, tick "
+                           "label or legend), so it was not drawn; the id is not shown")
 
 
 # ---------------------------------------------------------------- pseudonymisation

@@ -178,13 +178,19 @@ def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, langua
 
 
 def figure_html(fig, *, language: str, number: str, caption: str, source: str,
-                note: str | None = None, alt: str | None = None) -> str:
-    """Render a matplotlib figure as an embedded PNG with a numbered caption."""
+                note: str | None = None, alt: str | None = None, fingerprints=None) -> str:
+    """Render a matplotlib figure as an embedded PNG with a numbered caption. Every text the
+    figure draws is checked against the ids of the data (``fingerprints``) first: a PNG cannot
+    be scanned afterwards."""
     import matplotlib.pyplot as plt
+
+    from .privacy import check_figure
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight",
                 metadata={"Software": None})
+    if fingerprints is not None:
+        check_figure(fig, fingerprints, f"{t('figure', language)} {number}")
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     label = t("figure", language)

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem
@@ -54,13 +55,18 @@ class LazyTables(Mapping):
         return name in self._names
 
 
-def save_stage(stage, folder: Path) -> Path:
-    """Write a :class:`pku_eval.tidy.StageData` atomically into ``folder``."""
+def save_stage(stage, folder: Path, made_from: str = "") -> Path:
+    """Write a :class:`pku_eval.tidy.StageData` atomically into ``folder`` (marked as a cache
+    entry; ``made_from`` names the data delivery it was made from), with the hashes of every
+    id in it (for the id scans of figures and outputs)."""
+    from . import safety
+    from .privacy import id_fingerprints
+
     folder = Path(folder)
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}"
     if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+        safety.remove_tree(tmp, safety.CACHE_ENTRY)
+    safety.mark(tmp, safety.CACHE_ENTRY)
     try:
         stage.offices.to_parquet(tmp / "offices.parquet", index=False)
         stage.participants.to_parquet(tmp / "participants.parquet", index=False)
@@ -69,17 +75,27 @@ def save_stage(stage, folder: Path) -> Path:
         meta = {
             "cutoff": stage.cutoff.isoformat(), "tables": list(stage.tables),
             "sha256": stage.sha256, "rows": stage.rows, "rows_used": stage.rows_used,
-            "problems": [p.__dict__ for p in stage.problems],
+            "problems": [p.__dict__ for p in stage.problems], "made_from": made_from,
         }
+        tables = {"participants": stage.participants, **{n: stage.tables[n] for n in stage.tables}}
+        np.save(tmp / FINGERPRINTS, id_fingerprints(tables))
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1),
                                        encoding="utf-8")
         if folder.exists():
-            shutil.rmtree(folder)
+            safety.remove_tree(folder, safety.CACHE_ENTRY)
         os.replace(tmp, folder)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+FINGERPRINTS = "id_fingerprints.npy"
+
+
+def read_fingerprints(folder: Path) -> np.ndarray:
+    """The id hashes :func:`save_stage` wrote (memory-mapped: cheap even for millions)."""
+    return np.load(Path(folder) / FINGERPRINTS, mmap_mode="r")
 
 
 def open_stage(folder: Path):

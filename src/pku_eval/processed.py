@@ -1,0 +1,66 @@
+"""The processed data of a build: loaded, validated and tidied once per data delivery, cut-off
+and filter, in a child process (its memory goes back to the system before the kernels start),
+and kept as Parquet in the processed store for the chapters to read lazily."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from . import config, safety
+from .cache import data_key, digest, log
+from .codebook import CONTRACT_VERSION
+from .errors import PkuEvalError
+from .params import Params
+
+
+class ProcessedStage:
+    """The processed data of a build, made (load + validate + tidy) at most once, on demand."""
+
+    def __init__(self, data_path: Path, params: Params, data_hashes: dict, code: str):
+        self.data_path = data_path
+        self.params = params
+        key = digest(CONTRACT_VERSION, data_hashes, params.cutoff_date, params.filter, code)
+        self.data_key = data_key(data_hashes)
+        self.folder = config.PROCESSED_DIR / key[:32]
+        self._lock = threading.Lock()
+
+    def fingerprints(self):
+        """The sorted 64-bit hashes of every id in the stage's data (for the id scans)."""
+        from .store import read_fingerprints
+
+        return read_fingerprints(self.ensure())
+
+    def ensure(self) -> Path:
+        with self._lock:
+            if not (self.folder / "meta.json").exists():
+                safety.ensure_cache_root(config.PROCESSED_DIR)
+                log(f"[{self.params.stage}] loading and validating {self.data_path}")
+                # in a child process: its memory (millions of rows while reading) goes back
+                # to the system before the chapters' kernels start
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                ctx = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+                    error = pool.submit(_prepare_stage, str(self.data_path),
+                                        self.params.cutoff_date, self.params.filter,
+                                        str(self.folder), self.data_key).result()
+                if error:
+                    raise PkuEvalError(error)
+            return self.folder
+
+
+def _prepare_stage(data_path: str, cutoff_date: str, filter: dict | None,
+                   folder: str, made_from: str) -> str | None:
+    """Load, validate, tidy and store a stage (run in a child process). Returns the message of
+    a user error (bad data), None on success."""
+    from .store import save_stage
+    from .tidy import load, prepare
+
+    try:
+        save_stage(prepare(load(Path(data_path)), cutoff_date, filter), Path(folder),
+                   made_from=made_from)
+    except PkuEvalError as exc:
+        return str(exc)
+    return None

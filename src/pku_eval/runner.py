@@ -1,0 +1,170 @@
+"""Running the chapters of one build: cached ones are reused, the others executed in worker
+processes (never threads: papermill changes process-wide state such as the working directory),
+new results stored in the chapter cache; a failed chapter's notebook kept for debugging only
+when it passes the id scan."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from . import config, safety
+from .cache import CACHE_VERSION, digest, entry_path, log, reason, store_entry
+from .errors import BuildError
+from .execute import ChapterOutcome, ChapterTask, default_scrub, run_chapter
+from .params import Params
+
+
+def chapter_task(name: str, number: int, params: Params, workdir: Path, stage_dir: Path,
+                 data_dir: Path) -> ChapterTask:
+    """What a worker needs to run chapter ``name`` into ``workdir/notebooks`` (absolute paths
+    only: nothing depends on a working directory)."""
+    frag = workdir / "fragments" / f"{name}.json"
+    parameters = params.notebook_parameters()
+    parameters.update(stage_file=str(stage_dir), results_file=str(frag),
+                      fragments_dir=str(frag.parent), chapter_number=number,
+                      data_dir=str(data_dir))
+    return ChapterTask(
+        name=name, parameters=parameters,
+        notebook_in=str(config.NOTEBOOKS_DIR / f"{name}.ipynb"),
+        notebook_out=str(workdir / "notebooks" / f"{name}.ipynb"),
+        log_file=str(workdir / "logs" / f"{name}.log"),
+        scrub=default_scrub((workdir, "<build>"), (stage_dir, "<processed>"),
+                            (data_dir, "<data>")))
+
+
+def new_work_folder(out: Path) -> Path:
+    """A fresh, marked work folder beside ``out`` (a leftover of this pid is ours: marked)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = out.parent / f".{out.name}.building-{os.getpid()}"
+    if work.exists():
+        safety.remove_tree(work, safety.WORK)
+    safety.mark(work, safety.WORK)
+    for sub in ("notebooks", "fragments", "logs"):
+        (work / sub).mkdir()
+    return work
+
+
+class Runner:
+    """Runs the chapters of one build: reuses cached ones, executes the others in worker
+    processes (never threads: papermill changes process-wide state), stores new entries."""
+
+    def __init__(self, params, work, stage, data_path, label, force, previous, t0, n):
+        self.params, self.work, self.stage, self.data_path = params, work, stage, data_path
+        self.label, self.force, self.t0, self.n = label, force, t0, n
+        self.previous = (previous.get("chapters") or {})
+        self.durations: dict[str, float] = {}
+        self.ran: list[str] = []
+        self.reused: list[str] = []
+        self.keys: set[str] = set()
+        self.done = 0
+
+    def batch(self, names: list[str], components: dict, jobs: int,
+              reads_results: Callable[[], object] | None = None) -> None:
+        """Run ``names`` (in parallel up to ``jobs``). ``reads_results``: for chapters that read
+        the other chapters' results, what else they depend on (added to their cache key with
+        the results written so far)."""
+        if not names:
+            return
+        todo = []
+        for name in names:
+            comp = dict(components[name])
+            if reads_results is not None:
+                comp["results read"] = digest(reads_results(), sorted(
+                    (p.name, p.read_bytes()) for p in (self.work / "fragments").glob("*.json")))
+            components[name] = comp
+            key = digest(CACHE_VERSION, comp)
+            self.keys.add(key)
+            if not self.force and self._reuse(name, key):
+                continue
+            why = "forced" if self.force else reason(comp, self.previous.get(name))
+            log(f"{self.label} {name}: running ({why})")
+            todo.append((name, key))
+        if todo:
+            self._execute(todo, jobs)
+
+    def _reuse(self, name: str, key: str) -> bool:
+        entry = entry_path(key)
+        if not (entry / "meta.json").exists():
+            return False
+        shutil.copy2(entry / "notebook.ipynb", self.work / "notebooks" / f"{name}.ipynb")
+        if (entry / "fragment.json").exists():
+            shutil.copy2(entry / "fragment.json", self.work / "fragments" / f"{name}.json")
+        self.durations[name] = json.loads((entry / "meta.json").read_text())["seconds"]
+        self.done += 1
+        self.reused.append(name)
+        log(f"{self.label} {self.done}/{self.n} {name}: reused (unchanged)")
+        return True
+
+    def _execute(self, todo: list[tuple[str, str]], jobs: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        stage_dir = self.stage.ensure()
+        order = [name for name, _ in todo]
+        tasks = {name: chapter_task(name, self.params.chapters.index(name) + 1, self.params,
+                                    self.work, stage_dir, self.data_path) for name in order}
+        keys = dict(todo)
+        ctx = multiprocessing.get_context("spawn")
+        failures: list[ChapterOutcome] = []
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+            futures = [pool.submit(run_chapter, tasks[name]) for name in order]
+            try:
+                for fut in as_completed(futures):
+                    outcome = fut.result()
+                    if outcome.ok:
+                        self._finished(outcome, keys[outcome.name])
+                    else:
+                        failures.append(outcome)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+        if failures:
+            first = min(failures, key=lambda o: order.index(o.name))
+            tail = "\n".join(f"  | {line}" for line in first.log_tail)
+            raise BuildError(first.name, first.cell, first.message, first.traceback
+                             + (f"\nkernel output:\n{tail}" if tail else ""),
+                             notebook=tasks[first.name].notebook_out)
+
+    def _finished(self, outcome: ChapterOutcome, key: str) -> None:
+        name = outcome.name
+        store_entry(key, self.work / "notebooks" / f"{name}.ipynb",
+                     self.work / "fragments" / f"{name}.json",
+                     {"seconds": outcome.seconds, "chapter": name,
+                      "made_from": self.stage.data_key})
+        self.durations[name] = outcome.seconds
+        self.done += 1
+        self.ran.append(name)
+        log(f"{self.label} {self.done}/{self.n} {name}: ran in {outcome.seconds:.1f} s "
+             f"(elapsed {time.perf_counter() - self.t0:.0f} s)")
+
+
+def keep_failed(exc: BuildError, out: Path, stage) -> BuildError:
+    """Keep a failed chapter's notebook in ``<out>.failed/`` for debugging: with its outputs
+    only when they pass the id scan, otherwise stripped of outputs (and it says so)."""
+    from .privacy import strip_if_ids
+
+    failed = out.parent / f"{out.name}.failed"
+    if not (exc.notebook and Path(exc.notebook).exists()):
+        return exc
+    if failed.exists() or failed.is_symlink():
+        try:
+            safety.remove_tree(failed, safety.FAILED)
+        except safety.UnsafePathError:
+            return BuildError(exc.chapter, exc.cell, exc.message + f" (the failed notebook "
+                              f"was not kept: {failed} exists and pku-eval did not make it)",
+                              exc.traceback)
+    safety.mark(failed, safety.FAILED)
+    kept = failed / Path(exc.notebook).name
+    shutil.copy2(exc.notebook, kept)
+    note = ""
+    if strip_if_ids(kept, stage.fingerprints()):
+        note = (" (its outputs held an id from the data, so they were removed; run the "
+                "chapter in JupyterLab to see them)")
+    return BuildError(exc.chapter, exc.cell, exc.message + note, exc.traceback,
+                      notebook=str(kept))
