@@ -12,7 +12,6 @@ import pytest
 
 from pku_eval.demo import write_demo
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -114,14 +114,14 @@ def test_parallel_equals_serial(project):
 
 
 def test_a_chapter_cannot_read_an_undeclared_file(demo_dir):
-    """The cache keys a chapter on the files its module declares in READS; reading another
+    """The cache keys a chapter on the files its spec declares it reads; reading another
     file in a chapter is refused, so the cache can never be stale."""
-    from pku_eval.chapters import survey_waves  # noqa: F401  (declares READS = ("survey",))
+    from pku_eval.chapters.spec import spec_of
     from pku_eval.errors import PkuEvalError
     from pku_eval.tidy import load, prepare
 
     stage = prepare(load(demo_dir), "2016-12-31")
-    stage.reads = frozenset(survey_waves.READS)
+    stage.reads = frozenset(spec_of("survey_waves").reads)  # ("survey",)
     assert stage.has("survey") and stage.table("outcomes") is not None
-    with pytest.raises(PkuEvalError, match="READS"):
+    with pytest.raises(PkuEvalError, match="reads"):
         stage.table("se_log")

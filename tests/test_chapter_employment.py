@@ -15,7 +15,7 @@ from pku_eval import config, demo, tidy
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import employment as em
 from pku_eval.codebook import ARMS
-from pku_eval.stats import proportions, survival
+from pku_eval.stats import EstimationError, cox, proportions, survival
 
 FINAL, INTERIM = "2016-12-31", "2015-10-31"
 REQUIRED = [f"employment.rate.{arm}" for arm in ARMS] + [
@@ -77,12 +77,61 @@ def test_results_are_the_stats_functions_on_the_spec_population(large):
     got = large.value("employment.risk_difference")
     for k in ("estimate", "ci_low", "ci_high", "p_value"):
         assert got[k] == pytest.approx(float(rd[k].iloc[0]), rel=1e-12)
-    hr = survival.cox_hazard_ratio(rand, "days", "event", "arm", "treatment",
-                                   "internal_control", strata="office", ties="efron")
+    hr = cox.cox_hazard_ratio(rand, "days", "event", "arm", "treatment",
+                                   "internal_control", strata="office", ties="efron",
+                                   ph_transform="km")
     got = large.value("time_to_work.hazard_ratio")
     for k in ("estimate", "ci_low", "ci_high"):
         assert got[k] == pytest.approx(float(hr[k].iloc[0]), rel=1e-9)
     assert large.value("time_to_work.ph_test_p") == pytest.approx(float(hr["ph_test_p"].iloc[0]))
+    # ... which is R's cox.zph test with the options of its reference test (transform "km",
+    # Efron ties; tests/test_stats_ph_test.py), on the group indicator of the same model
+    assert em.PH_TRANSFORM == "km"
+    zph = cox.proportional_hazards_test(
+        rand.assign(treated=(rand["arm"] == "treatment").astype(float)), "days", "event",
+        "treated", strata="office", transform="km")
+    assert large.value("time_to_work.ph_test_p") == pytest.approx(zph.loc[0, "p_value"],
+                                                                  rel=1e-9)
+
+
+# ------------------------------------------------------------- estimation errors against bugs
+
+def test_a_bug_inside_a_stats_function_is_not_swallowed(small_dir, monkeypatch):
+    """Only stats.EstimationError becomes a null with a reason; any other exception is a bug
+    and must stop the chapter (it used to be caught as ValueError and published as a null)."""
+    stage = stage_of(small_dir, FINAL)
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug, not an estimation problem")
+
+    monkeypatch.setattr(proportions, "risk_difference", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        em.compute(stage, {"min_cell": 5})
+    monkeypatch.undo()
+
+    def value_error(*args, **kwargs):  # a plain ValueError is a bug too (wrong input)
+        raise ValueError("column(s) ['dayz'] not found in data")
+
+    monkeypatch.setattr(cox, "cox_hazard_ratio", value_error)
+    with pytest.raises(ValueError, match="dayz"):
+        em.compute(stage, {"min_cell": 5})
+
+
+@pytest.mark.parametrize("reason, expected", [
+    ("no_events", em.R_NO_EVENTS),
+    ("not_converged", f"{em.R_NOT_FITTED}: the Cox model could not be fitted: no step"),
+])
+def test_an_estimation_error_becomes_a_null_with_its_reason(small_dir, monkeypatch, reason,
+                                                            expected):
+    def cannot(*args, **kwargs):
+        raise EstimationError(reason, "the Cox model could not be fitted: no step\nmore")
+
+    monkeypatch.setattr(cox, "cox_hazard_ratio", cannot)
+    res = em.compute(stage_of(small_dir, FINAL), {"min_cell": 5})
+    for key in ("time_to_work.hazard_ratio", "time_to_work.hazard_ratio_p_value",
+                "time_to_work.ph_test_p"):
+        assert res.results[key] == (None, expected), key
+    assert res.value("employment.risk_difference") is not None  # the rest is unaffected
 
 
 def test_observational_comparisons_are_filled(large):

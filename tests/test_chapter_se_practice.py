@@ -208,6 +208,64 @@ def test_bootstrap_is_seeded(demo_dir):
     assert a == b and a["ci_low"] != c["ci_low"]
 
 
+def test_share_interval_is_the_stats_cluster_bootstrap(demo_dir):
+    """The interval of the employer share is stats.cluster_bootstrap_ratio (reference tests in
+    test_stats_bootstrap.py) over the participants, with the chapter's seed and replicates."""
+    res = se.compute(stage_of(demo_dir), PARAMS)
+    pp = res.per_participant.assign(participant=np.arange(len(res.per_participant)))
+    ref = stats.cluster_bootstrap_ratio(pp, "employer_contacts", "contacts", "participant",
+                                        n_boot=se.BOOTSTRAP_REPS, seed=PARAMS["seed"]).iloc[0]
+    share = res.share_employer
+    assert (share["estimate"], share["ci_low"], share["ci_high"]) == (
+        ref["estimate"], ref["ci_low"], ref["ci_high"])
+
+
+def test_median_times_are_stats_km_median(demo_dir):
+    """Median days to the first job-search and employer contact: stats.km_median with the
+    log-log band (the chapter's KM_CONF_TYPE; reference tests in test_stats_km_median.py)."""
+    assert se.KM_CONF_TYPE == "log-log"
+    res = se.compute(stage_of(demo_dir), PARAMS)
+    pp = res.per_participant
+    ts = res.time_summary.set_index("event")
+    for ev in ("search", "employer"):
+        first = pp[f"first_{ev}"].to_numpy()
+        reached = np.isfinite(first)
+        df = pd.DataFrame({"duration": np.where(reached, first, pp["days"].to_numpy()),
+                           "event": reached.astype(int)})
+        ref = stats.km_median(df, "duration", "event", conf_type="log-log").iloc[0]
+        for key, col in (("median", "estimate"), ("median_ci_low", "ci_low"),
+                         ("median_ci_high", "ci_high")):
+            got = ts.loc[ev, key]
+            assert (got is None and np.isnan(ref[col])) or got == ref[col], (ev, key)
+
+
+def test_a_bug_inside_a_stats_function_is_not_swallowed(demo_dir, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("a bug, not an estimation problem")
+
+    monkeypatch.setattr(stats, "km_median", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        se.compute(stage_of(demo_dir), PARAMS)
+
+
+def test_no_bootstrap_interval_is_a_null_with_its_reason(demo_dir, monkeypatch, tmp_path):
+    def cannot(*args, **kwargs):
+        raise stats.EstimationError("too_few", "only 1 cluster in 'participant'")
+
+    monkeypatch.setattr(stats, "cluster_bootstrap_ratio", cannot)
+    stage = stage_of(demo_dir)
+    res = se.compute(stage, PARAMS)
+    value, reason = res.results["se_log.share_employer_contacts_ci"]
+    assert np.isnan(value["ci_low"]) and np.isnan(value["ci_high"])
+    assert reason == "interval not defined (too_few): only 1 cluster in 'participant'"
+    assert res.results["se_log.share_employer_contacts"][1] is None  # the share itself stands
+    ch, _ = open_chapter(stage, tmp_path / "frag.json")
+    se.record(ch, res)
+    frag = json.loads((tmp_path / "frag.json").read_text(encoding="utf-8"))
+    assert frag["values"]["se_log.share_employer_contacts_ci"]["ci_low"] is None
+    assert frag["null_reasons"]["se_log.share_employer_contacts_ci.ci_low"] == reason
+
+
 def test_caseload_reference_is_the_seed_documents():
     assert se.SEED_CASELOAD == (10, 13)
     assert se._ref_range("nb") == "10–13"

@@ -224,7 +224,7 @@ def test_waves_not_in_params_are_not_reported(early_stage, tmp_path):
 
 
 def test_mcar_subsample_is_seeded_and_documented(final_stage, monkeypatch):
-    monkeypatch.setattr(sw, "MCAR_MAX_ROWS", 300)
+    monkeypatch.setattr(sw.content, "MCAR_MAX_ROWS", 300)
     long = sw.survey_long(final_stage, PARAMS["waves"])
     a, b = sw.mcar_items(long, seed=1), sw.mcar_items(long, seed=1)
     assert (a["n"] == 300).all() and (a["total"] > 300).all()

@@ -134,7 +134,7 @@ def test_cache_root_must_be_the_suites(tmp_path):
 
 
 def test_failed_folder_of_someone_else_is_left_alone(tmp_path, small_data):
-    from pku_eval.build import _keep_failed
+    from pku_eval.runner import keep_failed as _keep_failed
 
     out = tmp_path / "final"
     failed = tmp_path / "final.failed"

@@ -7,8 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["proportions", "survival", "mixed", "reliability", "missing", "means", "mixed_fast",
-           "imputation"]
+MODULES = ["proportions", "survival", "cox", "mixed", "reliability", "missing", "means", "mixed_fast",
+           "imputation", "bootstrap", "errors"]
 
 
 @pytest.mark.parametrize("name", MODULES)

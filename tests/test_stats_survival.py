@@ -48,7 +48,8 @@ from lifelines.datasets import load_lung, load_rossi
 from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 
-from pku_eval.stats.survival import cox_hazard_ratio, kaplan_meier, logrank
+from pku_eval.stats.cox import cox_hazard_ratio
+from pku_eval.stats.survival import kaplan_meier, logrank
 
 
 @pytest.fixture(scope="module")

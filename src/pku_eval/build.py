@@ -30,13 +30,11 @@ from .cache import (
     prune_caches,
     read_json,
 )
+from .chapters.spec import spec_of, waves
 from .errors import BuildError, PkuEvalError
 from .params import Params, read_params
 from .processed import ProcessedStage
 from .runner import Runner, keep_failed, new_work_folder
-
-#: Chapters that read the results of the other chapters of the build: they run last.
-RUN_LAST = frozenset({"summary"})
 
 
 @dataclass
@@ -72,25 +70,6 @@ class Plan:
                 and (self.out / "results.json").exists())
 
 
-def chapter_reads(name: str) -> frozenset[str] | None:
-    """The contract files a chapter reads: ``READS`` of ``pku_eval.chapters.<name>`` (read from
-    the source, without importing it) plus offices, participants and outcomes; None = all
-    (no module, or ``READS = None``)."""
-    import ast
-
-    from .tidy import ALWAYS_READ
-
-    path = config.PACKAGE_DIR / "chapters" / f"{name}.py"
-    if not path.exists():
-        return None
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and getattr(node.targets[0], "id", None) == "READS"):
-            value = ast.literal_eval(node.value)
-            return None if value is None else frozenset(value) | ALWAYS_READ
-    return None
-
-
 def resolve_data_dir(data_dir: str | Path | None) -> Path:
     """The data directory of a build; the demo data are generated on first use."""
     if data_dir is None:
@@ -124,6 +103,9 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
             f"({time.perf_counter() - t0:.2f} s)")
         return BuildResult(plan.out, plan.out / "report.html", plan.out / "results.json",
                            up_to_date=True, reused=chapters)
+    from .text import catalogue
+
+    catalogue()  # a broken text catalogue stops the build before any chapter runs
     stage = ProcessedStage(plan.data_path, plan.params, plan.data_hashes, plan.code)
     work = new_work_folder(plan.out)
     run = Runner(plan.params, work, stage, plan.data_path, plan.label, force, plan.previous, t0,
@@ -131,9 +113,10 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(chapters)))
     ok = False
     try:
-        run.batch([c for c in chapters if c not in RUN_LAST], plan.components, jobs)
-        run.batch([c for c in chapters if c in RUN_LAST], plan.components, jobs,
-                  reads_results=lambda: _compare_hash(plan.params))
+        specs = {c: spec_of(c) for c in chapters}
+        for wave in waves(chapters, specs):
+            run.batch(wave, plan.components, jobs, reads_results={
+                c: (lambda: _compare_hash(plan.params)) for c in wave if specs[c].reads_results})
         durations = {c: run.durations[c] for c in chapters}
         _assemble(work, plan.params, plan.data_hashes, durations, stage)
         (work / "build.json").write_text(json.dumps(
@@ -177,7 +160,7 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
     chapters = list(params.chapters)
     components: dict[str, dict] = {}
     for i, name in enumerate(chapters):
-        reads = chapter_reads(name)
+        reads = spec_of(name).files()
         components[name] = {
             "notebook": digest((config.NOTEBOOKS_DIR / f"{name}.ipynb").read_bytes()),
             "params": digest(params.notebook_parameters(), i + 1),
@@ -186,7 +169,7 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
                             if reads is None or f.rsplit(".", 1)[0] in reads}),
             "code": code, "packages": env,
         }
-    compare = _compare_hash(params) if RUN_LAST & set(chapters) else None
+    compare = _compare_hash(params)
     key = digest(CACHE_VERSION, components, params.notebook_parameters(), data_hashes, compare)
     return Plan(params, data_path, out, data_hashes, code, components,
                 read_json(out / "build.json") or {}, key)

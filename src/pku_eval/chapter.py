@@ -4,14 +4,13 @@ figures through the publishing path, and record results.json values.
 A notebook's first code cell (tagged ``parameters``) holds defaults that run on the demo data;
 the build injects the real values. Then::
 
-    ch = chapter.start("data_quality", **params)
+    ch = chapter.start("<name>", **params)
 """
 
 from __future__ import annotations
 
 import html
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -169,8 +168,9 @@ def start(name: str, *, stage_file: str | None = None, data_dir: str | None = No
         if "cutoff_date" not in params:
             raise PkuEvalError("chapter.start needs cutoff_date (a params key)")
         stage = load_stage(data_dir, params["cutoff_date"], params.get("filter"))
-    module = sys.modules.get(f"pku_eval.chapters.{name}")
-    declared = getattr(module, "READS", None) if module is not None else None
+    from .chapters.spec import spec_of
+
+    declared = spec_of(name).reads
     stage.reads = frozenset(declared) if declared is not None else None
     ch = Chapter(name, int(chapter_number), stage, params, results_file)
     ch.fragments_dir = Path(fragments_dir) if fragments_dir else None

@@ -38,7 +38,7 @@ chapter_number = 1'''
 def chapter_notebook(name: str, cells: list[str], note: str = "",
                      module: bool = True) -> nbformat.NotebookNode:
     """A chapter notebook: note, parameters cell, start cell, then ``cells`` (code).
-    ``module``: the chapter has its functions in ``pku_eval.chapters.<name>`` (imported as
+    ``module``: the chapter has its package ``pku_eval.chapters.<name>`` (imported as
     ``content``)."""
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
@@ -103,6 +103,7 @@ def new_chapter(name: str, notebooks_dir: Path | None = None) -> Path:
         raise FileExistsError(f"{path} exists already")
     cells = [c.replace("{title}", name.replace("_", " ").capitalize()) for c in STARTER_CELLS]
     return write_chapter_notebook(name, cells, notebooks_dir=notebooks_dir, module=False,
-                                  note="New chapter: replace the starter cells. Move "
-                                       "computations into src/pku_eval/chapters/"
-                                       f"{name}.py as the chapter grows.")
+                                  note="New chapter: replace the starter cells. As the "
+                                       "chapter grows, give it a package src/pku_eval/"
+                                       f"chapters/{name}/ (spec.py, content.py; see the "
+                                       "README's 'Adding a chapter').")

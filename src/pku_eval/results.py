@@ -15,14 +15,6 @@ from .codebook import ARMS, LEARNING_SCALES, SURVEY_SCALES
 ESTIMATE_KEYS = ("estimate", "ci_low", "ci_high", "p_value")
 SUPPRESSED = "suppressed"
 
-#: Which chapter fills which top-level section (for the reason of a null).
-OWNER = {
-    "flow": "participants", "response": "data_quality", "quality": "data_quality",
-    "employment": "employment", "time_to_work": "employment", "scales": "survey_waves",
-    "se_log": "se_practice", "learning": "learning_system",
-}
-
-
 def required_paths(waves: list[str]) -> list[str]:
     """Every leaf key path REPORT_SPEC.md requires, for the given waves."""
     paths = ["stage", "data.sha256"]
@@ -42,7 +34,11 @@ def required_paths(waves: list[str]) -> list[str]:
 
 
 def skeleton(stage: str, waves: list[str], chapters: list[str]) -> dict:
-    """A results dict with every required key ``None`` and its reason in ``null_reasons``."""
+    """A results dict with every required key ``None`` and its reason in ``null_reasons``
+    (which chapter would fill it comes from the chapters' declared specs: ``owns``)."""
+    from .chapters.spec import owners
+
+    owner_of = owners()
     res: dict = {"null_reasons": {}}
     for path in required_paths(waves):
         if path == "stage":
@@ -51,7 +47,7 @@ def skeleton(stage: str, waves: list[str], chapters: list[str]) -> dict:
         if path == "data.sha256":
             _set(res, path, {})
             continue
-        owner = OWNER[path.split(".")[0]]
+        owner = owner_of.get(path.split(".")[0], "?")
         if owner in chapters:
             reason = f"not computed by the '{owner}' chapter"
         else:

@@ -64,17 +64,18 @@ class Runner:
         self.done = 0
 
     def batch(self, names: list[str], components: dict, jobs: int,
-              reads_results: Callable[[], object] | None = None) -> None:
-        """Run ``names`` (in parallel up to ``jobs``). ``reads_results``: for chapters that read
-        the other chapters' results, what else they depend on (added to their cache key with
-        the results written so far)."""
+              reads_results: dict[str, Callable[[], object]] | None = None) -> None:
+        """Run ``names`` (in parallel up to ``jobs``). ``reads_results``: for the chapters that
+        read the other chapters' results, what else they depend on (added to their cache key
+        with the results written so far)."""
         if not names:
             return
         todo = []
+        reads_results = reads_results or {}
         for name in names:
             comp = dict(components[name])
-            if reads_results is not None:
-                comp["results read"] = digest(reads_results(), sorted(
+            if name in reads_results:
+                comp["results read"] = digest(reads_results[name](), sorted(
                     (p.name, p.read_bytes()) for p in (self.work / "fragments").glob("*.json")))
             components[name] = comp
             key = digest(CACHE_VERSION, comp)

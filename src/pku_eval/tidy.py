@@ -149,7 +149,7 @@ class StageData:
         """Participants whose data may be used (enrolled by the cut-off, not withdrawn)."""
         return self.participants[~self.participants["withdrawn"]]
 
-    #: Contract files a chapter declared it reads (its module's ``READS``); None = all. The
+    #: Contract files a chapter declared it reads (``reads`` of its spec); None = all. The
     #: build's cache keys a chapter on exactly these files, so reading another is an error.
     reads: frozenset[str] | None = None
 
@@ -159,7 +159,8 @@ class StageData:
             from .errors import PkuEvalError
 
             raise PkuEvalError(
-                f"this chapter reads '{base}' but its module does not declare it in READS: "
+                f"this chapter reads '{base}' but its spec does not declare it (``reads`` in "
+                "chapters/<name>/spec.py): "
                 "add it there, so that the build re-runs the chapter when that file changes")
 
     def table(self, name: str) -> pd.DataFrame | None:

@@ -6,7 +6,8 @@ unrounded. One module per family of methods:
 
 - :mod:`~pku_eval.stats.proportions`: ``risk_difference``, ``risk_ratio``, ``odds_ratio``,
   ``adjusted_odds_ratio``, ``wilson_interval``
-- :mod:`~pku_eval.stats.survival`: ``cox_hazard_ratio``, ``kaplan_meier``, ``logrank``
+- :mod:`~pku_eval.stats.cox`: ``cox_hazard_ratio``, ``proportional_hazards_test``; :mod:`~pku_eval.stats.survival`: ``kaplan_meier``, ``km_median``,
+  ``logrank``, ``proportional_hazards_test``
 - :mod:`~pku_eval.stats.mixed`: ``arm_by_wave``, ``fit_random_intercept``
 - :mod:`~pku_eval.stats.reliability`: ``cronbach_alpha``, ``mcdonald_omega``
 - :mod:`~pku_eval.stats.missing`: ``little_mcar``
@@ -15,14 +16,24 @@ unrounded. One module per family of methods:
 - :mod:`~pku_eval.stats.survival_contrasts`: ``km_risk_difference``, ``rmst_difference``
 - :mod:`~pku_eval.stats.effect_sizes`: ``hedges_g``, ``number_needed_to_treat``
 - :mod:`~pku_eval.stats.multiplicity`: ``holm``
+- :mod:`~pku_eval.stats.bootstrap`: ``cluster_bootstrap_ratio``
 
 The functions can be imported from here (``from pku_eval.stats import risk_difference``); a
 module is imported on first use, so that importing the package stays fast.
+
+When the data cannot give an estimate (too few people, no events, no variation, a model that
+cannot be fitted) a function raises :class:`~pku_eval.stats.errors.EstimationError` (a
+``ValueError``) whose ``reason`` is a code from :data:`~pku_eval.stats.errors.REASONS`; wrong
+input raises ``TypeError`` or a plain ``ValueError``. Chapters catch ``EstimationError`` only
+and use ``exc.reason``, so that a bug still stops the build.
 """
 
 from __future__ import annotations
 
 import importlib
+
+from .errors import REASONS as REASONS
+from .errors import EstimationError
 
 _FUNCTIONS = {
     "wilson_interval": "proportions",
@@ -30,7 +41,7 @@ _FUNCTIONS = {
     "risk_ratio": "proportions",
     "odds_ratio": "proportions",
     "adjusted_odds_ratio": "proportions",
-    "cox_hazard_ratio": "survival",
+    "cox_hazard_ratio": "cox",
     "kaplan_meier": "survival",
     "logrank": "survival",
     "fit_random_intercept": "mixed",
@@ -52,12 +63,17 @@ _FUNCTIONS = {
     "hedges_g": "effect_sizes",
     "number_needed_to_treat": "effect_sizes",
     "holm": "multiplicity",
+    "km_median": "survival",
+    "proportional_hazards_test": "cox",
+    "cluster_bootstrap_ratio": "bootstrap",
 }
 
 __all__ = [
+    "EstimationError",
     "adjusted_odds_ratio",
     "arm_by_wave",
     "arm_by_wave_fast",
+    "cluster_bootstrap_ratio",
     "cox_hazard_ratio",
     "cronbach_alpha",
     "fit_random_intercept",
@@ -66,6 +82,7 @@ __all__ = [
     "holm",
     "impute_chained",
     "kaplan_meier",
+    "km_median",
     "km_risk_difference",
     "little_mcar",
     "logrank",
@@ -75,6 +92,7 @@ __all__ = [
     "number_needed_to_treat",
     "odds_ratio",
     "paired_difference",
+    "proportional_hazards_test",
     "reml_random_intercept",
     "risk_difference",
     "risk_ratio",

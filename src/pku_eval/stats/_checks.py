@@ -2,7 +2,9 @@
 
 Each check raises :class:`TypeError` (wrong kind of object) or :class:`ValueError` (right kind,
 unusable content) with a message that names the argument and the column, so that a researcher can
-see what to change without reading a traceback.
+see what to change without reading a traceback. These are input errors; when valid input simply
+cannot give an estimate (too few rows, no events, no variation) the functions raise
+:class:`~pku_eval.stats.errors.EstimationError` instead.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from ._checks import (
     require_levels,
     require_numeric,
 )
+from .errors import EstimationError
 
 __all__ = ["hedges_g", "number_needed_to_treat"]
 
@@ -112,20 +113,22 @@ def hedges_g(
     for label, level in (("treatment", treatment), ("control", control)):
         values = data.loc[data[group] == level, value].dropna().astype(float).to_numpy()
         if len(values) < 2:
-            raise ValueError(
+            raise EstimationError(
+                "too_few",
                 f"group '{level}' of '{group}' has {len(values)} non-missing value(s) of "
-                f"'{value}'; a standardised difference needs at least 2 per group"
+                f"'{value}'; a standardised difference needs at least 2 per group",
             )
         samples[label] = values
     x_t, x_c = samples["treatment"], samples["control"]
     n_t, n_c = len(x_t), len(x_c)
     df = n_t + n_c - 2
     if df < 2:
-        raise ValueError("Hedges' correction needs at least 4 observations in all")
+        raise EstimationError("too_few", "Hedges' correction needs at least 4 observations in all")
     sd_pooled = float(np.sqrt(((n_t - 1) * x_t.var(ddof=1) + (n_c - 1) * x_c.var(ddof=1)) / df))
     if sd_pooled == 0:
-        raise ValueError(
-            f"'{value}' is constant within both groups; the standardised difference is undefined"
+        raise EstimationError(
+            "no_variance",
+            f"'{value}' is constant within both groups; the standardised difference is undefined",
         )
     d = float((x_t.mean() - x_c.mean()) / sd_pooled)
     correction = _small_sample_correction(df)

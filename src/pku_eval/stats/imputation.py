@@ -22,6 +22,7 @@ from ._checks import (
     require_frame,
     require_numeric,
 )
+from .errors import EstimationError
 
 __all__ = ["impute_chained", "rubin_pool"]
 
@@ -147,8 +148,9 @@ def impute_chained(
         x_fixed = x_fixed[:, keep]
         for j, column in enumerate(column_list):
             if (~miss[:, j]).sum() < 2 and miss[:, j].any():
-                raise ValueError(f"column '{column}' has fewer than two observed values"
-                                 + (f" where {by_list[0]} is {level!r}" if by_list else ""))
+                raise EstimationError(
+                    "too_few", f"column '{column}' has fewer than two observed values"
+                    + (f" where {by_list[0]} is {level!r}" if by_list else ""))
         for k in range(m):
             current = y.copy()
             for j in range(len(column_list)):
@@ -162,8 +164,13 @@ def impute_chained(
                     others = np.delete(current, j, axis=1)
                     x = np.hstack([x_fixed, others])
                     obs = ~miss[:, j]
-                    current[miss[:, j], j] = _draw_norm(rng, x[obs], current[obs, j],
-                                                        x[~obs])
+                    try:
+                        current[miss[:, j], j] = _draw_norm(rng, x[obs], current[obs, j],
+                                                            x[~obs])
+                    except np.linalg.LinAlgError as exc:
+                        raise EstimationError(
+                            "singular", f"the imputation model of '{column_list[j]}' is "
+                            f"singular: {exc}") from exc
             out[k, rows] = current
     frames = []
     for k in range(m):
@@ -258,7 +265,8 @@ def rubin_pool(
         if m < 2:
             raise ValueError("Rubin's rules need at least two imputations")
         if np.isnan(q).any() or np.isnan(u).any():
-            raise ValueError("an imputation has a missing estimate or standard error")
+            raise EstimationError(
+                "not_estimable", "an imputation has a missing estimate or standard error")
         q_bar, u_bar, b = q.mean(), u.mean(), q.var(ddof=1)
         total = u_bar + (1 + 1 / m) * b
         riv = (1 + 1 / m) * b / u_bar if u_bar > 0 else np.inf

@@ -17,6 +17,7 @@ from ._checks import (
     require_levels,
     require_numeric,
 )
+from .errors import EstimationError
 
 __all__ = ["mean_ci", "paired_difference", "welch_difference"]
 
@@ -186,9 +187,10 @@ def welch_difference(
     for label, level in (("first", first), ("second", second)):
         values = data.loc[data[group] == level, value].dropna().astype(float)
         if len(values) < 2:
-            raise ValueError(
+            raise EstimationError(
+                "too_few",
                 f"group '{level}' of '{group}' has {len(values)} non-missing value(s) of "
-                f"'{value}'; Welch's test needs at least 2 per group"
+                f"'{value}'; Welch's test needs at least 2 per group",
             )
         samples[label] = values.to_numpy()
     x1, x2 = samples["first"], samples["second"]
@@ -196,7 +198,8 @@ def welch_difference(
     v1, v2 = x1.var(ddof=1) / n1, x2.var(ddof=1) / n2
     se = np.sqrt(v1 + v2)
     if se == 0:
-        raise ValueError(f"'{value}' is constant in both groups; the t-test is undefined")
+        raise EstimationError(
+            "no_variance", f"'{value}' is constant in both groups; the t-test is undefined")
     df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
     estimate = float(x2.mean() - x1.mean())
     ci_low, ci_high, t, p_value = _t_interval(estimate, se, df, alpha)
@@ -327,7 +330,8 @@ def paired_difference(
     wide = used.pivot(index=subject, columns=condition, values=value).dropna()
     n = len(wide)
     if n < 2:
-        raise ValueError(f"only {n} subject(s) have values at both '{first}' and '{second}'")
+        raise EstimationError(
+            "too_few", f"only {n} subject(s) have values at both '{first}' and '{second}'")
     x1 = wide[first].to_numpy(float)
     x2 = wide[second].to_numpy(float)
     differences = x2 - x1

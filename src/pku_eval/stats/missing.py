@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import as_name_list, require_columns, require_frame, require_numeric
+from .errors import EstimationError
 
 __all__ = ["em_normal", "little_mcar"]
 
@@ -86,7 +87,7 @@ def em_normal(
                 try:
                     coef = np.linalg.solve(s_oo, s_mo.T).T
                 except np.linalg.LinAlgError:
-                    raise ValueError(_SINGULAR) from None
+                    raise EstimationError("singular", _SINGULAR) from None
                 completed[:, miss] = mean[miss] + (rows[:, obs] - mean[obs]) @ coef.T
                 conditional = covariance[np.ix_(miss, miss)] - coef @ s_mo.T
                 cross[np.ix_(miss, miss)] += len(rows) * conditional
@@ -100,7 +101,7 @@ def em_normal(
         mean, covariance = new_mean, new_covariance
         if change <= tol * max(np.max(np.diag(covariance)), 1e-300):
             return mean, covariance, iteration
-    raise ValueError(f"EM did not converge in {max_iter} iterations")
+    raise EstimationError("not_converged", f"EM did not converge in {max_iter} iterations")
 
 
 def little_mcar(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -165,13 +166,15 @@ def little_mcar(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     values = values[~np.isnan(values).all(axis=1)]
     empty = [c for c, v in zip(column_list, np.isnan(values).all(axis=0), strict=True) if v]
     if len(values) == 0 or empty:
-        raise ValueError(f"column(s) {empty or column_list} have no observed value")
+        raise EstimationError(
+            "no_data", f"column(s) {empty or column_list} have no observed value")
     n, p = values.shape
     if n <= p:
-        raise ValueError(f"{n} rows are too few to estimate a covariance of {p} columns")
+        raise EstimationError(
+            "too_few", f"{n} rows are too few to estimate a covariance of {p} columns")
     mean, covariance, _ = em_normal(values)
     if np.linalg.eigvalsh(covariance)[0] <= 1e-12 * np.max(np.diag(covariance)):
-        raise ValueError(_SINGULAR)
+        raise EstimationError("singular", _SINGULAR)
     missing = np.isnan(values)
     patterns, pattern_of_row = np.unique(missing, axis=0, return_inverse=True)
     pattern_of_row = pattern_of_row.ravel()

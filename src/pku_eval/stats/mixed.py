@@ -23,6 +23,7 @@ from ._checks import (
     require_levels,
     require_numeric,
 )
+from .errors import EstimationError
 
 __all__ = ["arm_by_wave", "fit_random_intercept"]
 
@@ -112,10 +113,15 @@ def fit_random_intercept(
     used = data.loc[data[subject].notna()]
     model = smf.mixedlm(formula, used, groups=used[subject], missing="drop")
     if model.n_groups < 2:
-        raise ValueError(f"need at least two subjects in column '{subject}' to fit the model")
+        raise EstimationError(
+            "too_few", f"need at least two subjects in column '{subject}' to fit the model")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = model.fit(reml=reml)
+        try:
+            fit = model.fit(reml=reml)
+        except np.linalg.LinAlgError as exc:
+            raise EstimationError(
+                "singular", f"mixed model '{formula}' could not be fitted: {exc}") from exc
     for warning in caught:
         if not issubclass(warning.category, FutureWarning):
             warnings.warn(
@@ -197,16 +203,18 @@ def checked_panel(data: pd.DataFrame, score: str, arm: str, wave: str, subject: 
         raise ValueError(f"some subject in '{subject}' appears in both arms")
     later = [w for w in _wave_order(used[wave]) if w != baseline]
     if not later:
-        raise ValueError(f"no rows at a wave after baseline {baseline!r} in column '{wave}'")
+        raise EstimationError(
+            "no_data", f"no rows at a wave after baseline {baseline!r} in column '{wave}'")
     is_treatment = (used[arm] == treatment).to_numpy()
     counts = []
     for level in later:
         at_wave = (used[wave] == level).to_numpy()
         n_t, n_c = int((is_treatment & at_wave).sum()), int((~is_treatment & at_wave).sum())
         if n_t == 0 or n_c == 0:
-            raise ValueError(
+            raise EstimationError(
+                "no_data",
                 f"wave {level!r} has rows in only one arm (treatment {n_t}, control {n_c}); "
-                "the difference in change cannot be estimated - leave that wave out"
+                "the difference in change cannot be estimated - leave that wave out",
             )
         counts.append((n_t, n_c))
     return used, later, counts, covariate_list

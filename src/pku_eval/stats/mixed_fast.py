@@ -22,6 +22,7 @@ from ._checks import (
     require_columns,
     require_frame,
 )
+from .errors import EstimationError
 
 __all__ = ["arm_by_wave_fast", "fit_random_intercept_fast", "reml_random_intercept"]
 
@@ -99,16 +100,17 @@ def reml_random_intercept(
         codes = pd.factorize(pd.Series(groups), sort=False)[0]
     n_groups = int(codes.max()) + 1 if len(codes) else 0
     if n_groups < 2:
-        raise ValueError("need at least two subjects to fit a random intercept")
+        raise EstimationError("too_few", "need at least two subjects to fit a random intercept")
     if n_obs - p <= 0:
-        raise ValueError(f"{n_obs} rows are too few for {p} fixed effects")
+        raise EstimationError("too_few", f"{n_obs} rows are too few for {p} fixed effects")
     counts = np.bincount(codes, minlength=n_groups).astype(float)
     sum_x = np.column_stack([np.bincount(codes, weights=x[:, j], minlength=n_groups)
                              for j in range(p)])
     sum_y = np.bincount(codes, weights=y, minlength=n_groups)
     xtx, xty, yty = x.T @ x, x.T @ y, float(y @ y)
     if np.linalg.matrix_rank(xtx) < p:
-        raise ValueError("the fixed-effects design is rank deficient (a term is redundant)")
+        raise EstimationError(
+            "singular", "the fixed-effects design is rank deficient (a term is redundant)")
     dof = n_obs - p if reml else n_obs
 
     def pieces(log_ratio: float):
@@ -130,15 +132,20 @@ def reml_random_intercept(
 
     # coarse grid first (the profile is smooth but may be flat far out), then Brent
     grid = np.linspace(*_LOG_RATIO_BOUNDS, 25)
-    values = [criterion(g) for g in grid]
-    k = int(np.argmin(values))
-    low, high = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
-    result = optimize.minimize_scalar(criterion, bounds=(low, high), method="bounded",
-                                      options={"xatol": 1e-9, "maxiter": 500})
-    ratio, a, beta, sigma2 = pieces(float(result.x))
+    try:
+        values = [criterion(g) for g in grid]
+        k = int(np.argmin(values))
+        low, high = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+        result = optimize.minimize_scalar(criterion, bounds=(low, high), method="bounded",
+                                          options={"xatol": 1e-9, "maxiter": 500})
+        ratio, a, beta, sigma2 = pieces(float(result.x))
+        cov = sigma2 * np.linalg.inv(a)
+    except np.linalg.LinAlgError as exc:
+        raise EstimationError(
+            "singular", f"the random-intercept model could not be fitted: {exc}") from exc
     return {
         "beta": beta,
-        "cov": sigma2 * np.linalg.inv(a),
+        "cov": cov,
         "sd_intercept": float(np.sqrt(ratio * sigma2)),
         "sd_residual": float(np.sqrt(sigma2)),
         "n_groups": n_groups,

@@ -22,6 +22,7 @@ from ._checks import (
     require_frame,
     require_levels,
 )
+from .errors import EstimationError
 
 __all__ = [
     "adjusted_odds_ratio",
@@ -74,8 +75,10 @@ def wilson_interval(events: int, n: int, alpha: float = 0.05) -> tuple[float, fl
     0.6918 0.8770
     """
     require_alpha(alpha)
-    if n <= 0:
+    if n < 0:
         raise ValueError(f"n must be positive to estimate a proportion, got {n}")
+    if n == 0:
+        raise EstimationError("no_data", "n is 0: there is no proportion to estimate")
     if not 0 <= events <= n:
         raise ValueError(f"events must lie between 0 and n = {n}, got {events}")
     z = stats.norm.isf(alpha / 2)
@@ -98,8 +101,9 @@ def _two_group_counts(
     for label, level in (("treatment", treatment), ("control", control)):
         values = data.loc[data[group] == level, outcome].dropna()
         if len(values) == 0:
-            raise ValueError(
-                f"group '{level}' of column '{group}' has no non-missing value of '{outcome}'"
+            raise EstimationError(
+                "no_data",
+                f"group '{level}' of column '{group}' has no non-missing value of '{outcome}'",
             )
         counts[f"n_{label}"] = len(values)
         counts[f"events_{label}"] = int(values.sum())
@@ -445,7 +449,8 @@ def adjusted_odds_ratio(
     used = data.loc[data[group].isin([treatment, control]), [outcome, group, *covariate_list]]
     used = used.dropna()
     if used.empty:
-        raise ValueError("no complete rows (outcome, group and covariates all present) to fit")
+        raise EstimationError(
+            "no_data", "no complete rows (outcome, group and covariates all present) to fit")
     design = pd.DataFrame({"const": 1.0, "treatment": (used[group] == treatment).astype(float)})
     for column in covariate_list:
         values = used[column]
@@ -457,17 +462,30 @@ def adjusted_odds_ratio(
     y = used[outcome].astype(float)
     for label, level in (("treatment", treatment), ("control", control)):
         if not (used[group] == level).any():
-            raise ValueError(f"no complete rows left in group '{level}' ({label})")
+            raise EstimationError(
+                "no_data", f"no complete rows left in group '{level}' ({label})")
     if y.nunique() < 2:
-        raise ValueError(
-            f"'{outcome}' takes only one value among the complete rows; no odds ratio can be fitted"
+        raise EstimationError(
+            "no_variance",
+            f"'{outcome}' takes only one value among the complete rows; no odds ratio can be "
+            "fitted",
         )
     if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
-        raise ValueError(
+        raise EstimationError(
+            "singular",
             "the covariates are collinear with the group or with each other "
-            "(e.g. a covariate that is constant within each group); drop one of them"
+            "(e.g. a covariate that is constant within each group); drop one of them",
         )
-    fit = sm.Logit(y, design).fit(disp=0, maxiter=200)
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    try:
+        fit = sm.Logit(y, design).fit(disp=0, maxiter=200)
+    except PerfectSeparationError as exc:
+        raise EstimationError("separation", str(exc).splitlines()[0]) from exc
+    except np.linalg.LinAlgError as exc:
+        raise EstimationError(
+            "singular", f"the logistic model could not be fitted (singular matrix): {exc}"
+        ) from exc
     coef = float(fit.params["treatment"])
     se = float(fit.bse["treatment"])
     row = {

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._checks import as_name_list, require_alpha, require_columns, require_frame, require_numeric
+from .errors import EstimationError
 
 __all__ = ["cronbach_alpha", "mcdonald_omega", "one_factor_ml"]
 
@@ -31,8 +32,9 @@ def _complete_items(data: pd.DataFrame, items: str | Sequence[str]) -> tuple[pd.
         require_numeric(data, item)
     complete = data[item_list].dropna().astype(float)
     if len(complete) < 3:
-        raise ValueError(
-            f"only {len(complete)} answer(s) have all of the items {item_list}; need at least 3"
+        raise EstimationError(
+            "too_few",
+            f"only {len(complete)} answer(s) have all of the items {item_list}; need at least 3",
         )
     return complete, len(data) - len(complete)
 
@@ -103,7 +105,7 @@ def cronbach_alpha(
     covariance = np.cov(complete.to_numpy(), rowvar=False, ddof=1)
     total_variance = covariance.sum()
     if total_variance <= 0:
-        raise ValueError("the sum score has no variance; alpha is undefined")
+        raise EstimationError("no_variance", "the sum score has no variance; alpha is undefined")
     estimate = k / (k - 1) * (1 - np.trace(covariance) / total_variance)
     df1, df2 = n - 1, (n - 1) * (k - 1)
     ci_low = 1 - (1 - estimate) * stats.f.isf(alpha / 2, df1, df2)
@@ -262,12 +264,14 @@ def mcdonald_omega(
     sd = np.sqrt(np.diag(covariance))
     if np.any(sd == 0):
         constant = [c for c, s in zip(complete.columns, sd, strict=True) if s == 0]
-        raise ValueError(f"item(s) {constant} have no variance among complete answers")
+        raise EstimationError(
+            "no_variance", f"item(s) {constant} have no variance among complete answers")
     correlation = covariance / np.outer(sd, sd)
     if np.linalg.eigvalsh(correlation)[0] <= 1e-10:
-        raise ValueError(
+        raise EstimationError(
+            "singular",
             "the item correlation matrix is singular (an item is a linear function of others, "
-            "or fewer answers than items); omega cannot be estimated"
+            "or fewer answers than items); omega cannot be estimated",
         )
     loadings, uniquenesses, converged = one_factor_ml(correlation)
     if not standardized:

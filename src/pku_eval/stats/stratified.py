@@ -19,6 +19,7 @@ from ._checks import (
     require_frame,
     require_levels,
 )
+from .errors import EstimationError
 
 __all__ = ["mantel_haenszel_rd"]
 
@@ -36,8 +37,9 @@ def _stratum_counts(
     """Events and persons per stratum and group: columns a, n1 (treatment), c, n2 (control)."""
     used = data.loc[data[group].isin([treatment, control]), [outcome, group, stratum]].dropna()
     if used.empty:
-        raise ValueError(
-            f"no rows with '{outcome}', '{group}' and '{stratum}' all present in the two groups"
+        raise EstimationError(
+            "no_data",
+            f"no rows with '{outcome}', '{group}' and '{stratum}' all present in the two groups",
         )
     is_treatment = used[group] == treatment
     table = pd.DataFrame(
@@ -198,9 +200,10 @@ def mantel_haenszel_rd(
     n_dropped = int((~both).sum())
     table = table.loc[both]
     if table.empty:
-        raise ValueError(
+        raise EstimationError(
+            "no_data",
             f"no stratum of '{stratum}' contains both group '{treatment}' and group "
-            f"'{control}'; a stratified comparison needs strata with both groups"
+            f"'{control}'; a stratified comparison needs strata with both groups",
         )
     a, n1, c, n2 = (table[k].to_numpy(float) for k in ("a", "n1", "c", "n2"))
     b, d = n1 - a, n2 - c

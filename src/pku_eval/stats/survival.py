@@ -1,12 +1,15 @@
-"""Time-to-event analysis: Kaplan-Meier curves, the log-rank test and the Cox hazard ratio.
+"""Time-to-event analysis: Kaplan-Meier curves and median, the log-rank test, the Cox hazard ratio
+and the test of proportional hazards.
 
 Every function takes one row per person with a duration column (time from start to event or
 censoring, any non-negative unit) and an event column (1 = event observed, 0 = censored).
+When the data cannot give the estimate (no complete rows, no events, a group left empty, a model
+that cannot be fitted) the functions raise :class:`~pku_eval.stats.errors.EstimationError` with
+a ``reason`` code; wrong input raises :class:`TypeError` or :class:`ValueError`.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,19 +17,17 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import (
-    as_name_list,
-    check_no_overlap,
     require_alpha,
     require_binary,
     require_columns,
     require_frame,
-    require_levels,
     require_numeric,
 )
+from .errors import EstimationError
 
-__all__ = ["cox_hazard_ratio", "kaplan_meier", "logrank"]
+__all__ = ["kaplan_meier", "km_median", "logrank"]  # the Cox model: pku_eval.stats.cox
 
-_CONF_TYPES = ("log-log", "log")
+_CONF_TYPES = ("log-log", "log", "plain")
 
 
 def _survival_frame(
@@ -39,7 +40,7 @@ def _survival_frame(
     require_binary(data, event)
     used = data[[duration, event, *extra]].dropna()
     if used.empty:
-        raise ValueError(f"no rows with both '{duration}' and '{event}' present")
+        raise EstimationError("no_data", f"no rows with both '{duration}' and '{event}' present")
     if (used[duration] < 0).any():
         first = used.loc[used[duration] < 0, duration].iloc[0]
         raise ValueError(
@@ -69,6 +70,9 @@ def _product_limit(
         if conf_type == "log":
             ci_low = survival * np.exp(-z * np.sqrt(greenwood))
             ci_high = np.minimum(survival * np.exp(z * np.sqrt(greenwood)), 1.0)
+        elif conf_type == "plain":
+            ci_low = np.maximum(survival - z * se, 0.0)
+            ci_high = np.minimum(survival + z * se, 1.0)
         else:
             log_minus_log = np.log(-np.log(survival))
             half = z * np.sqrt(greenwood) / np.abs(np.log(survival))
@@ -118,10 +122,11 @@ def kaplan_meier(
         Column with the group of each person; one curve per level. ``None`` gives one curve.
     alpha : float
         Significance level; ``0.05`` gives pointwise 95% intervals.
-    conf_type : {"log-log", "log"}
+    conf_type : {"log-log", "log", "plain"}
         Transformation for the pointwise interval: ``"log-log"`` (Kalbfleisch & Prentice,
-        the default of lifelines, Stata and SAS) or ``"log"`` (the default of R's
-        ``survfit``).
+        the default of lifelines, Stata and SAS), ``"log"`` (the default of R's
+        ``survfit``) or ``"plain"`` (untransformed, :math:`\\hat S \\mp z\\,SE`, clipped
+        to [0, 1]).
 
     Returns
     -------
@@ -147,7 +152,9 @@ def kaplan_meier(
     d_i / \\{n_i (n_i - d_i)\\}`. The ``"log"`` interval is
     :math:`\\hat S \\exp(\\mp z\\,\\sigma)` (upper limit capped at 1), the ``"log-log"``
     interval is :math:`\\hat S^{\\exp(\\pm z\\,\\sigma / \\log \\hat S)}`, with
-    :math:`\\sigma^2` Greenwood's variance of :math:`\\log \\hat S`.
+    :math:`\\sigma^2` Greenwood's variance of :math:`\\log \\hat S`; the ``"plain"``
+    interval is :math:`\\hat S (1 \\mp z\\,\\sigma)`, clipped to [0, 1]. These are R's
+    ``survfit`` limits for the same ``conf.type``.
 
     References
     ----------
@@ -182,6 +189,147 @@ def kaplan_meier(
         table.insert(0, "group", level)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
+
+
+_R_TOLERANCE = float(np.sqrt(np.finfo(float).eps))  # R's sqrt(.Machine$double.eps)
+
+
+def _first_reaching(levels: np.ndarray, p: float) -> int | None:
+    """Index of R's ``approx(levels, seq_along(levels), p, method="constant", f=1)``: the
+    point with the smallest level >= p (missing levels ignored; None outside their range)."""
+    ok = np.flatnonzero(~np.isnan(levels))
+    if len(ok) == 0 or p < levels[ok].min() or p > levels[ok].max():
+        return None
+    candidates = ok[levels[ok] >= p]
+    return int(candidates[np.argmin(levels[candidates])])
+
+
+def _find_quantile(x: np.ndarray, cdf: np.ndarray, p: float, tol: float = _R_TOLERANCE) -> float:
+    """R survival's ``findq``: where a horizontal line at ``p`` meets the step function ``cdf``
+    (1 - S) over the times ``x``; on a flat stretch exactly at ``p`` the midpoint of the
+    stretch, on a final flat stretch the midpoint up to the last time."""
+    if np.all(np.isnan(cdf)) or np.nanmax(cdf) < p:
+        return np.nan
+    x_max = x[-1]
+    keep = ~pd.Series(cdf).duplicated().to_numpy()  # censored times repeat the level
+    x, cdf = x[keep], cdf[keep]
+    first = _first_reaching(cdf + tol, p)
+    beyond = _first_reaching(cdf - tol, p)
+    if first is not None and not np.isnan(cdf[-1]) and abs(p - cdf[-1]) < tol:
+        return float((x[first] + x_max) / 2)
+    if first is None or beyond is None:
+        return np.nan
+    return float((x[first] + x[beyond]) / 2)
+
+
+def km_median(
+    data: pd.DataFrame,
+    duration: str,
+    event: str,
+    group: str | None = None,
+    alpha: float = 0.05,
+    conf_type: str = "log-log",
+    prob: float = 0.5,
+) -> pd.DataFrame:
+    """Median time to event (or another quantile) from the Kaplan-Meier curve, with its interval.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per person.
+    duration : str
+        Column with the time to event or censoring (non-negative).
+    event : str
+        Column coded 1 (event observed) or 0 (censored).
+    group : str, optional
+        Column with the group of each person; one row per level. ``None`` gives one row.
+    alpha : float
+        Significance level; ``0.05`` gives a 95% interval.
+    conf_type : {"log-log", "log", "plain"}
+        Pointwise interval of the curve that the interval of the median is read from (see
+        :func:`kaplan_meier`). The default ``"log-log"`` is that of :func:`kaplan_meier`
+        (and of lifelines, Stata and SAS); R's ``survfit`` default is ``"log"``.
+    prob : float
+        Share of persons with the event by the time sought, strictly between 0 and 1 (R's
+        ``probs``): ``0.5`` gives the median, ``0.25`` the time by which a quarter had the
+        event.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row (per group, sorted by group) with columns
+
+        - ``group`` (only when ``group`` is given): the level.
+        - ``estimate``: the time by which the curve falls to :math:`1 - p` (the median for
+          :math:`p = 0.5`); ``NaN`` if the curve stays above it (median not reached).
+        - ``ci_low``, ``ci_high``: the times by which the lower and the upper pointwise limit
+          fall to :math:`1 - p`; ``NaN`` if that limit stays above it (printed ``NA`` by R).
+        - ``n``: persons; ``events``: events.
+
+    Notes
+    -----
+    The interval is that of Brookmeyer & Crowley (1982), read off the pointwise band as
+    R's ``print(survfit(...))`` and ``quantile.survfit`` do: draw a horizontal line at
+    :math:`1 - p`; the estimate is where it meets the curve, the lower limit where it meets the
+    lower pointwise limit, the upper limit where it meets the upper one. At a time where a
+    curve steps from above to below the line, that time is taken. When a curve is exactly at
+    :math:`1 - p` (within :math:`\\\\sqrt{\\\\epsilon} \\\\approx 1.5 \\\\cdot 10^{-8}`) over a
+    stretch, the midpoint of the stretch is taken, up to the last follow-up time when the
+    stretch is the end of the curve - R's rule, so that the estimate equals the usual sample
+    median without censoring. With ``conf_type="log"`` the results are R's ``survfit``
+    defaults (``median``, ``0.95LCL``, ``0.95UCL``).
+
+    References
+    ----------
+    .. [1] Brookmeyer, R., & Crowley, J. (1982). A confidence interval for the median survival
+       time. Biometrics, 38, 29-41.
+    .. [2] Klein, J. P., & Moeschberger, M. L. (2003). Survival Analysis: Techniques for
+       Censored and Truncated Data (2nd ed.), section 4.5. Springer.
+    .. [3] Therneau, T. M. (2024). A Package for Survival Analysis in R. R package
+       ``survival``, functions ``print.survfit`` and ``quantile.survfit``.
+
+    Examples
+    --------
+    Acute myelogenous leukaemia (R's ``survival::aml``), weeks to relapse; R prints median 31
+    (0.95LCL 18, 0.95UCL NA) and 23 (8, NA):
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({
+    ...     "weeks": [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161,
+    ...               5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45],
+    ...     "relapse": [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0,
+    ...                 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1],
+    ...     "arm": ["maintained"] * 11 + ["not"] * 12})
+    >>> km_median(df, "weeks", "relapse", "arm", conf_type="log")
+            group  estimate  ci_low  ci_high   n  events
+    0  maintained      31.0    18.0      NaN  11       7
+    1         not      23.0     8.0      NaN  12      11
+    """
+    alpha = require_alpha(alpha)
+    if conf_type not in _CONF_TYPES:
+        raise ValueError(f"conf_type must be one of {_CONF_TYPES}, got {conf_type!r}")
+    if isinstance(prob, bool) or not isinstance(prob, (int, float, np.floating)):
+        raise TypeError(f"prob must be a number between 0 and 1 (0.5 for the median), got {prob!r}")
+    if not 0 < prob < 1:
+        raise ValueError(f"prob must lie strictly between 0 and 1 (0.5 for the median), got {prob}")
+    extra = [] if group is None else [group]
+    used = _survival_frame(data, duration, event, extra)
+    parts = [(None, used)] if group is None else list(
+        used.groupby(group, sort=True, observed=True))
+    rows = []
+    for level, part in parts:
+        table = _product_limit(part[duration].to_numpy(float), part[event].to_numpy(),
+                               alpha, conf_type)
+        times = np.r_[0.0, table["time"].to_numpy(float)]
+        row = {} if group is None else {"group": level}
+        for key, column in (("estimate", "survival"), ("ci_low", "ci_low"),
+                            ("ci_high", "ci_high")):
+            row[key] = _find_quantile(times, np.r_[0.0, 1 - table[column].to_numpy(float)],
+                                      float(prob))
+        row["n"] = len(part)
+        row["events"] = int(part[event].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def logrank(data: pd.DataFrame, duration: str, event: str, group: str) -> pd.DataFrame:
@@ -239,9 +387,11 @@ def logrank(data: pd.DataFrame, duration: str, event: str, group: str) -> pd.Dat
     used = _survival_frame(data, duration, event, [group])
     n_groups = int(used[group].nunique())
     if n_groups < 2:
-        raise ValueError(f"column '{group}' has only one level among complete rows; need two")
+        raise EstimationError(
+            "too_few", f"column '{group}' has only one level among complete rows; need two")
     if used[event].sum() == 0:
-        raise ValueError(f"no events in column '{event}'; the log-rank test needs events")
+        raise EstimationError(
+            "no_events", f"no events in column '{event}'; the log-rank test needs events")
     result = multivariate_logrank_test(used[duration], used[group], used[event])
     row = {
         "statistic": float(result.test_statistic),
@@ -250,163 +400,5 @@ def logrank(data: pd.DataFrame, duration: str, event: str, group: str) -> pd.Dat
         "n": len(used),
         "events": int(used[event].sum()),
         "n_groups": n_groups,
-    }
-    return pd.DataFrame([row])
-
-
-def cox_hazard_ratio(
-    data: pd.DataFrame,
-    duration: str,
-    event: str,
-    group: str,
-    treatment: object,
-    control: object,
-    strata: str | Sequence[str] | None = None,
-    ties: str = "efron",
-    covariates: str | Sequence[str] | None = None,
-    alpha: float = 0.05,
-) -> pd.DataFrame:
-    """Hazard ratio of treatment against control from a Cox proportional-hazards model.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        One row per person; rows of other groups are ignored.
-    duration : str
-        Column with the time to event or censoring (non-negative).
-    event : str
-        Column coded 1 (event observed) or 0 (censored).
-    group : str
-        Column with the group of each person.
-    treatment, control : object
-        The levels of ``group`` to compare.
-    strata : str or sequence of str, optional
-        Column(s) defining strata with separate baseline hazards (e.g. the office).
-    ties : {"efron"}
-        Handling of tied event times. Only Efron's method is available (it is lifelines'
-        method and R's ``coxph`` default).
-    covariates : str or sequence of str, optional
-        Further numeric columns to adjust for (none by default: group is the only covariate).
-    alpha : float
-        Significance level; ``0.05`` gives a 95% interval.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row with columns
-
-        - ``estimate``: hazard ratio :math:`\\exp(\\beta)`, treatment against control.
-        - ``ci_low``, ``ci_high``: Wald interval :math:`\\exp(\\beta \\mp z\\,SE)`.
-        - ``p_value``: two-sided Wald p for :math:`\\beta = 0`.
-        - ``coef``, ``se``: :math:`\\beta` (log hazard ratio) and its standard error.
-        - ``n``, ``events``: persons and events in the model (complete rows).
-        - ``n_treatment``, ``events_treatment``, ``n_control``, ``events_control``: the same
-          per group.
-        - ``ph_test_p``: p of the test of proportional hazards for the group term, from the
-          scaled Schoenfeld residuals against Kaplan-Meier-transformed time (Grambsch &
-          Therneau 1994; lifelines ``proportional_hazard_test``, ``time_transform="km"``).
-          Small values indicate that the hazard ratio changes over time.
-
-    Notes
-    -----
-    Model: :math:`h_s(t \\mid x) = h_{0s}(t) \\exp(\\beta\\,[\\text{group} = \\text{treatment}]
-    + \\gamma^\\top z)` with a baseline hazard :math:`h_{0s}` per stratum :math:`s`, fitted by
-    partial likelihood with Efron's handling of ties (lifelines ``CoxPHFitter``).
-
-    References
-    ----------
-    .. [1] Cox, D. R. (1972). Regression models and life-tables. Journal of the Royal
-       Statistical Society, Series B, 34, 187-220.
-    .. [2] Efron, B. (1977). The efficiency of Cox's likelihood function for censored data.
-       Journal of the American Statistical Association, 72, 557-565.
-    .. [3] Grambsch, P. M., & Therneau, T. M. (1994). Proportional hazards tests and diagnostics
-       based on weighted residuals. Biometrika, 81, 515-526.
-    .. [4] Davidson-Pilon, C. (2019). lifelines: survival analysis in Python. Journal of Open
-       Source Software, 4(40), 1317.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({
-    ...     "weeks": [2, 3, 5, 6, 8, 9, 11, 12, 4, 7, 10, 13, 14, 15, 16, 18],
-    ...     "job": [1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 0],
-    ...     "arm": ["t"] * 8 + ["c"] * 8,
-    ... })
-    >>> res = cox_hazard_ratio(df, "weeks", "job", "arm", "t", "c")
-    >>> res[["estimate", "ci_low", "ci_high", "n", "events"]].round(3)
-       estimate  ci_low  ci_high   n  events
-    0     5.524   1.062   28.728  16      10
-    """
-    from lifelines import CoxPHFitter
-    from lifelines.statistics import proportional_hazard_test
-
-    alpha = require_alpha(alpha)
-    if ties != "efron":
-        raise ValueError(
-            f"ties={ties!r} is not available: lifelines implements Efron's method only "
-            "(ties='efron', also R's coxph default)"
-        )
-    strata_list = as_name_list(strata, "strata")
-    covariate_list = as_name_list(covariates, "covariates")
-    require_frame(data)
-    require_columns(data, [duration, event, group, *strata_list, *covariate_list])
-    check_no_overlap(
-        {
-            "duration": [duration],
-            "event": [event],
-            "group": [group],
-            "stratum": strata_list,
-            "covariate": covariate_list,
-        }
-    )
-    for column in covariate_list:
-        require_numeric(data, column)
-    require_levels(data, group, [treatment, control], "treatment and control")
-    subset = data.loc[data[group].isin([treatment, control])]
-    used = _survival_frame(subset, duration, event, [group, *strata_list, *covariate_list])
-
-    frame = pd.DataFrame(
-        {
-            "_duration": used[duration].astype(float),
-            "_event": used[event].astype(int),
-            "_treatment": (used[group] == treatment).astype(float),
-        }
-    )
-    for i, column in enumerate(covariate_list):
-        frame[f"_covariate_{i}"] = used[column].astype(float)
-    for i, column in enumerate(strata_list):
-        frame[f"_stratum_{i}"] = used[column].astype(str)
-    counts = {}
-    for label, flag in (("treatment", 1.0), ("control", 0.0)):
-        part = frame.loc[frame["_treatment"] == flag]
-        if part.empty:
-            raise ValueError(f"no complete rows left in the {label} group")
-        counts[f"n_{label}"] = len(part)
-        counts[f"events_{label}"] = int(part["_event"].sum())
-    if frame["_event"].sum() == 0:
-        raise ValueError(f"no events in column '{event}'; a Cox model needs events")
-
-    strata_columns = [f"_stratum_{i}" for i in range(len(strata_list))] or None
-    fitter = CoxPHFitter(alpha=alpha)
-    fitter.fit(frame, duration_col="_duration", event_col="_event", strata=strata_columns)
-    coef = float(fitter.params_["_treatment"])
-    se = float(fitter.standard_errors_["_treatment"])
-    z = stats.norm.isf(alpha / 2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # lifelines warns that the test is approximate
-        ph_test = proportional_hazard_test(fitter, frame, time_transform="km")
-    ph_summary = ph_test.summary
-    ph_p = float(ph_summary.loc["_treatment", "p"]) if "_treatment" in ph_summary.index else np.nan
-    row = {
-        "estimate": float(np.exp(coef)),
-        "ci_low": float(np.exp(coef - z * se)),
-        "ci_high": float(np.exp(coef + z * se)),
-        "p_value": float(2 * stats.norm.sf(abs(coef) / se)),
-        "coef": coef,
-        "se": se,
-        "n": len(frame),
-        "events": int(frame["_event"].sum()),
-        **counts,
-        "ph_test_p": ph_p,
     }
     return pd.DataFrame([row])

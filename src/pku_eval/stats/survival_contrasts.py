@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import check_no_overlap, require_alpha, require_columns, require_levels
+from .errors import EstimationError
 from .survival import _product_limit, _survival_frame
 
 __all__ = ["km_risk_difference", "rmst_difference"]
@@ -51,7 +52,7 @@ def _two_arms(
     for label, level in (("treatment", treatment), ("control", control)):
         part = used.loc[used[group] == level]
         if part.empty:
-            raise ValueError(f"no complete rows left in group '{level}' ({label})")
+            raise EstimationError("no_data", f"no complete rows left in group '{level}' ({label})")
         arms[label] = (part[duration].to_numpy(float), part[event].to_numpy(int))
     return arms
 

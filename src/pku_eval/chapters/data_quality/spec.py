@@ -1,0 +1,8 @@
+"""What the 'data_quality' chapter declares to the build (kept free of heavy imports)."""
+
+from ..spec import ChapterSpec
+
+SPEC = ChapterSpec(
+    reads=None,
+    owns=("response", "quality"),
+)

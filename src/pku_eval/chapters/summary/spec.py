@@ -1,0 +1,9 @@
+"""What the 'summary' chapter declares to the build (kept free of heavy imports)."""
+
+from ..spec import ChapterSpec
+
+SPEC = ChapterSpec(
+    reads=(),
+    owns=(),
+    reads_results=True,
+)

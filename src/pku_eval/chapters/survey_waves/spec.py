@@ -1,0 +1,8 @@
+"""What the 'survey_waves' chapter declares to the build (kept free of heavy imports)."""
+
+from ..spec import ChapterSpec
+
+SPEC = ChapterSpec(
+    reads=("survey",),
+    owns=("scales",),
+)
