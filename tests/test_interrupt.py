@@ -22,8 +22,11 @@ def test_interrupted_build_publishes_nothing(demo_dir, tmp_path):
                PKU_EVAL_PROCESSED_DIR=str(tmp_path / "processed"))
     cmd = [sys.executable, "-m", "pku_eval.cli", "build", str(config.PARAMS_DIR / "final.yml"),
            "--data", str(demo_dir), "--out", str(out), "--jobs", "1"]
+    # a shell's background job inherits SIGINT ignored (and Python then keeps it ignored):
+    # give the build the default disposition, as a terminal would
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait until the first chapter is running, then press Ctrl-C (SIGINT to the group)
     deadline = time.time() + 120
     while time.time() < deadline and not list(tmp_path.glob(".final.building-*/notebooks")):
