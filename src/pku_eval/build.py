@@ -106,6 +106,7 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     from .text import catalogue
 
     catalogue()  # a broken text catalogue stops the build before any chapter runs
+    _preload("pku_eval.report", "pku_eval.privacy")  # imported while the chapters run
     stage = ProcessedStage(plan.data_path, plan.params, plan.data_hashes, plan.code)
     work = new_work_folder(plan.out)
     run = Runner(plan.params, work, stage, plan.data_path, plan.label, force, plan.previous, t0,
@@ -135,6 +136,19 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     finally:
         if not ok and work.exists():
             safety.remove_tree(work, safety.WORK)
+
+
+def _preload(*modules: str) -> None:
+    """Import what assembling the report needs in a background thread (nbconvert and its
+    dependencies take seconds to import), so that it overlaps with the chapters' run."""
+    import importlib
+    import threading
+
+    def load():
+        for name in modules:
+            importlib.import_module(name)
+
+    threading.Thread(target=load, daemon=True).start()
 
 
 def make_plan(params_path, data_dir, out_dir, filter) -> Plan:

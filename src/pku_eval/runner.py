@@ -49,6 +49,31 @@ def new_work_folder(out: Path) -> Path:
     return work
 
 
+_POOL: dict = {}
+
+
+def worker_pool(jobs: int):
+    """The build's worker processes (spawned once per command and reused by every wave and
+    stage: a worker runs one chapter at a time, so papermill's process-wide state never
+    crosses chapters that run at the same time)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if _POOL.get("jobs") != jobs:
+        close_pool()
+        _POOL.update(jobs=jobs, pool=ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("spawn")))
+    return _POOL["pool"]
+
+
+def close_pool() -> None:
+    """Stop the workers (after an interruption or a change of --jobs)."""
+    pool = _POOL.pop("pool", None)
+    _POOL.pop("jobs", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 class Runner:
     """Runs the chapters of one build: reuses cached ones, executes the others in worker
     processes (never threads: papermill changes process-wide state), stores new entries."""
@@ -102,29 +127,28 @@ class Runner:
         return True
 
     def _execute(self, todo: list[tuple[str, str]], jobs: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
 
         stage_dir = self.stage.ensure()
         order = [name for name, _ in todo]
         tasks = {name: chapter_task(name, self.params.chapters.index(name) + 1, self.params,
                                     self.work, stage_dir, self.data_path) for name in order}
         keys = dict(todo)
-        ctx = multiprocessing.get_context("spawn")
         failures: list[ChapterOutcome] = []
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-            futures = [pool.submit(run_chapter, tasks[name]) for name in order]
-            try:
-                for fut in as_completed(futures):
-                    outcome = fut.result()
-                    if outcome.ok:
-                        self._finished(outcome, keys[outcome.name])
-                    else:
-                        failures.append(outcome)
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
+        pool = worker_pool(jobs)
+        futures = [pool.submit(run_chapter, tasks[name]) for name in order]
+        try:
+            for fut in as_completed(futures):
+                outcome = fut.result()
+                if outcome.ok:
+                    self._finished(outcome, keys[outcome.name])
+                else:
+                    failures.append(outcome)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            close_pool()
+            raise
         if failures:
             first = min(failures, key=lambda o: order.index(o.name))
             tail = "\n".join(f"  | {line}" for line in first.log_tail)
