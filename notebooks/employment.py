@@ -18,20 +18,9 @@
 # Researcher's note (not shown in the report): each cell below is one call into `pku_eval.chapters.employment`; text and numbers come from computed values.
 
 # %% tags=["parameters"]
-# Parameters: the defaults run on the demo data (press "Run all" in JupyterLab).
-# A build injects the values of its params file (params/*.yml) after this cell.
-stage = "final"
-title = "PKU – demo"
-cutoff_date = "2016-12-31"
-waves = ["T0", "T1", "T2"]
-chapters = ["data_quality", "participants"]
-language = "nb"
-min_cell = 5
-quality = {"min_response_rate": 0.70, "max_response_gap": 0.10}
-seed = 2016
-compare_with = None
-filter = None
-# set by the build (data_dir None = the demo data in data/demo/):
+# Parameters: what locates the stage; None runs on the demo data with params/final.yml
+# (press "Run all" in JupyterLab). A build injects its own values after this cell.
+params_file = None
 data_dir = None
 stage_file = None
 results_file = None
@@ -47,8 +36,11 @@ ch = chapter.start("employment", **chapter.params_from(globals()))
 # %%
 ch.heading("job_title")
 result = content.compute(ch.data, ch.params)
-content.record(ch, result)
+ch.record(result)
 content.show_intro(ch, result)
+
+# %%
+content.show_estimand(ch, result)
 
 # %%
 content.show_rates(ch, result)
@@ -58,6 +50,7 @@ content.show_effect(ch, result)
 
 # %%
 content.show_by_office(ch, result)
+content.show_offices(ch, result)
 
 # %%
 content.show_time_to_work(ch, result)

@@ -18,20 +18,9 @@
 # Researcher's note (not shown in the report): each cell below is one call into `pku_eval.chapters.se_practice`; text and numbers come from computed values.
 
 # %% tags=["parameters"]
-# Parameters: the defaults run on the demo data (press "Run all" in JupyterLab).
-# A build injects the values of its params file (params/*.yml) after this cell.
-stage = "final"
-title = "PKU – demo"
-cutoff_date = "2016-12-31"
-waves = ["T0", "T1", "T2"]
-chapters = ["data_quality", "participants"]
-language = "nb"
-min_cell = 5
-quality = {"min_response_rate": 0.70, "max_response_gap": 0.10}
-seed = 2016
-compare_with = None
-filter = None
-# set by the build (data_dir None = the demo data in data/demo/):
+# Parameters: what locates the stage; None runs on the demo data with params/final.yml
+# (press "Run all" in JupyterLab). A build injects its own values after this cell.
+params_file = None
 data_dir = None
 stage_file = None
 results_file = None
@@ -47,7 +36,7 @@ ch = chapter.start("se_practice", **chapter.params_from(globals()))
 # %%
 ch.heading("se_title")
 result = content.compute(ch.data, ch.params)
-content.record(ch, result)
+ch.record(result)
 content.show_intro(ch, result)
 
 # %%

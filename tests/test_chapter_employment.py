@@ -3,6 +3,8 @@ hand-checkable case, interim and missing-file behaviour, both languages, and the
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 import re
@@ -15,9 +17,12 @@ from pku_eval import config, demo, tidy
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import employment as em
 from pku_eval.codebook import ARMS
-from pku_eval.stats import EstimationError, cox, proportions, survival
+from pku_eval.params import load_params, write_params
+from pku_eval.stats import EstimationError, cox, proportions
+from pku_eval.values import Value
 
 FINAL, INTERIM = "2016-12-31", "2015-10-31"
+P5 = load_params(min_cell=5)
 REQUIRED = [f"employment.rate.{arm}" for arm in ARMS] + [
     "employment.risk_difference", "time_to_work.hazard_ratio"]
 
@@ -39,7 +44,7 @@ def large(tmp_path_factory):
     """Demo data with a few thousand participants (only the files this chapter reads)."""
     d = tmp_path_factory.mktemp("large")
     write_tables(d, demo.generate(participants=4000, seed=7))
-    return em.compute(stage_of(d, FINAL), {"min_cell": 5})
+    return em.compute(stage_of(d, FINAL), P5)
 
 
 def test_planted_risk_difference_inside_ci(large):
@@ -106,7 +111,7 @@ def test_a_bug_inside_a_stats_function_is_not_swallowed(small_dir, monkeypatch):
 
     monkeypatch.setattr(proportions, "risk_difference", broken)
     with pytest.raises(KeyError, match="a bug"):
-        em.compute(stage, {"min_cell": 5})
+        em.compute(stage, P5)
     monkeypatch.undo()
 
     def value_error(*args, **kwargs):  # a plain ValueError is a bug too (wrong input)
@@ -114,7 +119,7 @@ def test_a_bug_inside_a_stats_function_is_not_swallowed(small_dir, monkeypatch):
 
     monkeypatch.setattr(cox, "cox_hazard_ratio", value_error)
     with pytest.raises(ValueError, match="dayz"):
-        em.compute(stage, {"min_cell": 5})
+        em.compute(stage, P5)
 
 
 @pytest.mark.parametrize("reason, expected", [
@@ -127,10 +132,10 @@ def test_an_estimation_error_becomes_a_null_with_its_reason(small_dir, monkeypat
         raise EstimationError(reason, "the Cox model could not be fitted: no step\nmore")
 
     monkeypatch.setattr(cox, "cox_hazard_ratio", cannot)
-    res = em.compute(stage_of(small_dir, FINAL), {"min_cell": 5})
+    res = em.compute(stage_of(small_dir, FINAL), P5)
     for key in ("time_to_work.hazard_ratio", "time_to_work.hazard_ratio_p_value",
                 "time_to_work.ph_test_p"):
-        assert res.results[key] == (None, expected), key
+        assert res.value(key) is None and res.reason(key) == expected, key
     assert res.value("employment.risk_difference") is not None  # the rest is unaffected
 
 
@@ -191,7 +196,7 @@ def small_dir(tmp_path_factory):
 
 
 def test_small_case_rates_and_difference_by_hand(small_dir):
-    res = em.compute(stage_of(small_dir, FINAL), {"min_cell": 5})
+    res = em.compute(stage_of(small_dir, FINAL), P5)
     # treatment: T1-T5 and T8 have a row, T6 missing, T7 withdrawn: 3 jobs of 6
     assert res.value("employment.rate.treatment") == pytest.approx(3 / 6)
     assert res.value("employment.rate.internal_control") == pytest.approx(1 / 6)
@@ -209,7 +214,7 @@ def test_small_case_rates_and_difference_by_hand(small_dir):
 
 
 def test_small_case_time_to_work_by_hand(small_dir):
-    res = em.compute(stage_of(small_dir, FINAL), {"min_cell": 5})
+    res = em.compute(stage_of(small_dir, FINAL), P5)
     f = res.frame.set_index("participant_id")
     assert f.loc["P-T0001", "days"] == 59 and f.loc["P-T0001", "event"] == 1
     assert f.loc["P-T0002", "days"] == 365 and f.loc["P-T0003", "days"] == 546
@@ -230,7 +235,7 @@ def test_small_case_time_to_work_by_hand(small_dir):
 
 
 def test_small_case_interim_cutoff(small_dir):
-    res = em.compute(stage_of(small_dir, INTERIM), {"min_cell": 5})
+    res = em.compute(stage_of(small_dir, INTERIM), P5)
     assert res.interim
     # T8 not yet enrolled; only T1's job (2015-03-01) is before the cut-off
     assert res.value("employment.rate.treatment") == pytest.approx(1 / 5)
@@ -239,11 +244,11 @@ def test_small_case_interim_cutoff(small_dir):
     assert f.loc["P-T0002", "event"] == 0 and f.loc["P-T0002", "days"] == 303  # censored
     # status describes 2016-12-31, after the cut-off: not used
     assert res.status is None
-    assert res.status_unused == int(f["has_outcome"].sum())
+    assert res.status_unused == Value(16, n=16) == res.policy.count(int(f["has_outcome"].sum()))
 
 
 def test_small_case_status_by_arm(small_dir):
-    res = em.compute(stage_of(small_dir, FINAL), {"min_cell": 5})
+    res = em.compute(stage_of(small_dir, FINAL), P5)
     st = res.status.set_index("status")
     assert st.loc["ordinary_paid", "n_treatment"] == 3
     assert st.loc["sosialhjelp", "n_internal_control"] == 1
@@ -252,7 +257,7 @@ def test_small_case_status_by_arm(small_dir):
 
 
 def test_small_case_suppression(small_dir):
-    res = em.compute(stage_of(small_dir, FINAL), {"min_cell": 7})
+    res = em.compute(stage_of(small_dir, FINAL), load_params(min_cell=7))
     for arm in ARMS:
         assert res.value(f"employment.rate.{arm}") is None
         assert res.reason(f"employment.rate.{arm}") == "suppressed"
@@ -265,7 +270,7 @@ def test_arm_without_register_data(tmp_path):
     t = _small_tables()
     t["outcomes"] = t["outcomes"][~t["outcomes"]["participant_id"].str.startswith("P-E")]
     write_tables(tmp_path, t)
-    res = em.compute(stage_of(tmp_path, FINAL), {"min_cell": 5})
+    res = em.compute(stage_of(tmp_path, FINAL), P5)
     assert res.value("employment.rate.external_control") is None
     assert "no" in res.reason("employment.rate.external_control")
     assert res.value("employment.rate.treatment") is not None
@@ -274,11 +279,11 @@ def test_arm_without_register_data(tmp_path):
 
 def test_no_outcomes_file(tmp_path):
     write_tables(tmp_path, _small_tables(), names=("offices", "participants"))
-    res = em.compute(stage_of(tmp_path, FINAL), {"min_cell": 5})
+    res = em.compute(stage_of(tmp_path, FINAL), P5)
     assert not res.available
     for key in REQUIRED:
         assert res.value(key) is None and "outcomes" in res.reason(key)
-    assert all(reason for value, reason in res.results.values() if value is None)
+    assert all(v.reason for v in res.values.values() if not v.shown)
 
 
 # --------------------------------------------------------- default demo: both stages, shows
@@ -291,7 +296,7 @@ def demo_stages(demo_dir):
 
 @pytest.mark.parametrize("cutoff", [FINAL, INTERIM])
 def test_default_demo_has_every_required_value(demo_stages, cutoff):
-    res = em.compute(demo_stages[cutoff], {"min_cell": 5})
+    res = em.compute(demo_stages[cutoff], P5)
     for key in REQUIRED:
         value = res.value(key)
         assert value is not None, (key, res.reason(key))
@@ -301,17 +306,17 @@ def test_default_demo_has_every_required_value(demo_stages, cutoff):
     for arm in ARMS:
         assert 0 <= res.value(f"employment.rate.{arm}") <= 1
     # every null (e.g. a suppressed count) carries its reason
-    assert all(reason for value, reason in res.results.values() if value is None)
+    assert all(v.reason for v in res.values.values() if not v.shown)
 
 
 def _run_shows(stage, language, tmp_path, min_cell=5):
-    params = {"stage": "final", "language": language, "min_cell": min_cell, "seed": 2016}
+    params = load_params(stage="final", language=language, min_cell=min_cell, seed=2016)
     frag = tmp_path / f"frag-{language}.json"
     ch = Chapter("employment", 3, stage, params, frag)
     shown: list[str] = []
     ch._show = shown.append
     res = em.compute(ch.data, ch.params)
-    em.record(ch, res)
+    ch.record(res)
     ch.heading("job_title")
     for show in (em.show_intro, em.show_rates, em.show_effect, em.show_by_office,
                  em.show_time_to_work, em.show_external, em.show_status, em.show_limits):
@@ -325,9 +330,9 @@ def test_sections_render_and_text_uses_the_recorded_numbers(demo_stages, cutoff,
                                                             tmp_path):
     from pku_eval.text import fmt_num, fmt_pct
 
-    res, page, frag = _run_shows(demo_stages[cutoff], language, tmp_path)
+    _res, page, frag = _run_shows(demo_stages[cutoff], language, tmp_path)
     words = re.sub(r'<img[^>]*>', "", page)
-    assert not re.search(r"\bnan\b", words, re.I)
+    assert not re.search(r"\bnan\b", words, re.IGNORECASE)
     rd = frag["values"]["employment.risk_difference"]
     assert fmt_num(100 * rd["estimate"], 1, language) in page
     hr = frag["values"]["time_to_work.hazard_ratio"]
@@ -351,11 +356,102 @@ def test_sections_without_outcomes(tmp_path):
 
 
 def test_small_groups_are_not_drawn_or_published(small_dir, tmp_path):
-    res, page, frag = _run_shows(stage_of(small_dir, FINAL), "en", tmp_path, min_cell=7)
+    _res, page, frag = _run_shows(stage_of(small_dir, FINAL), "en", tmp_path, min_cell=7)
     assert frag["values"]["employment.rate.treatment"] is None
     assert frag["null_reasons"]["employment.rate.treatment"] == "suppressed"
     assert "<img" not in page  # no group reaches min_cell: nothing is drawn
     assert "fewer than 7" in page
+
+
+# ------------------------------------------------------- the chapter contract (issue #13)
+
+def _fingerprint(stage) -> str:
+    """A hash of every table of the stage (values, index, columns, dtypes)."""
+    h = hashlib.sha256()
+    frames = {"participants": stage.participants, "offices": stage.offices,
+              **{n: stage.tables[n] for n in stage.tables}}
+    for name, df in sorted(frames.items()):
+        h.update(name.encode())
+        h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+        h.update(repr((list(df.columns), [str(t) for t in df.dtypes])).encode())
+    return h.hexdigest()
+
+
+def test_result_is_frozen_and_compute_is_pure(small_dir, tmp_path):
+    stage = stage_of(small_dir, FINAL)
+    before, params_before = _fingerprint(stage), dataclasses.asdict(P5)
+    res = em.compute(stage, P5)
+    assert _fingerprint(stage) == before and dataclasses.asdict(P5) == params_before
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.available = False
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.values = {}
+    with pytest.raises(TypeError):
+        res.values["employment.rate.treatment"] = Value(1.0)
+    with pytest.raises(TypeError):
+        res.hazard["estimate"] = 1.0
+    assert all(isinstance(v, Value) for v in res.values.values())
+    assert res.policy.min_cell == 5
+    # the values carry the number of people they rest on
+    assert res.values["employment.rate.treatment"].n == 6
+    assert res.values["employment.missing_outcome.treatment"] == Value.null("suppressed", n=1)
+    # showing changes neither the result nor the stage
+    frames = {k: getattr(res, k).copy() for k in ("frame", "counts", "by_office", "status")}
+    _run_shows(stage, "nb", tmp_path)
+    for k, df in frames.items():
+        pd.testing.assert_frame_equal(getattr(res, k), df)
+    assert _fingerprint(stage) == before
+
+
+def test_an_estimate_with_undefined_parts_keeps_its_reason(tmp_path):
+    """An estimate object with an infinite limit is published with its defined parts, and
+    results.json gives the reason of the null parts (as before the values were frozen)."""
+    from pku_eval.chapters.employment.computation import _estimate
+
+    est = _estimate(
+        pd.Series({"estimate": 2.0, "ci_low": 1.1, "ci_high": np.inf, "p_value": 0.04}))
+    assert est.shown
+    assert est.estimate["ci_high"] is None and est.reason == em.R_UNDEFINED
+    with pytest.raises(ValueError):
+        Value({"estimate": 2.0}, reason=em.R_UNDEFINED)  # nothing is undefined
+    frag = tmp_path / "frag.json"
+    ch = Chapter("employment", 3, None, P5, frag)
+    ch.record(type("R", (), {"values": {"employment.risk_ratio": est}})())
+    got = json.loads(frag.read_text(encoding="utf-8"))
+    assert got["values"]["employment.risk_ratio"]["ci_high"] is None
+    assert got["null_reasons"]["employment.risk_ratio.ci_high"] == em.R_UNDEFINED
+
+
+def test_km_shares_are_values_decided_by_the_policy(small_dir):
+    res = em.compute(stage_of(small_dir, FINAL), P5)
+    t12 = res.km_at[12]["treatment"]
+    assert t12 == Value.null("suppressed", n=3)     # 3 still at risk after 12 months
+    res1 = em.compute(stage_of(small_dir, FINAL), load_params(min_cell=1))
+    assert res1.km_at[12]["treatment"].estimate == pytest.approx(1 - 5 / 6 * 4 / 5)
+
+
+def _table_cells(page: str, caption: str) -> list[list[str]]:
+    """The body cells of the table whose caption contains ``caption``."""
+    start = page.index(caption)
+    body = page[page.index("<tbody>", start):page.index("</tbody>", start)]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("</tr>") if row]
+
+
+def test_status_table_withholds_a_share_with_its_count(demo_stages, tmp_path):
+    """A share of a withheld count would give the count back (3,3 % of 91 is 3), and so would
+    the arm's total minus the other statuses: the share goes with its count, and the policy's
+    secondary suppression runs over the status × arm counts."""
+    _, page, _ = _run_shows(demo_stages[FINAL], "nb", tmp_path)
+    rows = _table_cells(page, "Status på uttrekksdatoen per gruppe")
+    counts = [[r[1 + 2 * k] for k in range(len(ARMS))] for r in rows]
+    shares = [[r[2 + 2 * k] for k in range(len(ARMS))] for r in rows]
+    assert any("*" in c for row in counts for c in row)  # the demo has a small status
+    for n_row, s_row in zip(counts, shares):
+        for n, share in zip(n_row, s_row):
+            assert (n == "*") == (share == "*"), (n, share)
+    for k in range(len(ARMS)):
+        column = [row[k] for row in counts]
+        assert column.count("*") != 1, column  # never one withheld cell alone in a column
 
 
 # ------------------------------------------------------------------------ notebook smoke
@@ -365,10 +461,11 @@ def test_notebook_runs_on_demo_data(demo_dir, tmp_path):
     import papermill as pm
 
     frag = tmp_path / "employment.json"
+    prm = write_params(load_params(chapters=["employment"], stage="final", cutoff_date=FINAL),
+                       tmp_path / "params.json")
     pm.execute_notebook(str(config.NOTEBOOKS_DIR / "employment.ipynb"),
                         str(tmp_path / "employment.ipynb"),
-                        parameters={"chapters": ["employment"], "stage": "final",
-                                    "cutoff_date": FINAL, "data_dir": str(demo_dir),
+                        parameters={"params_file": str(prm), "data_dir": str(demo_dir),
                                     "results_file": str(frag)},
                         kernel_name=config.KERNEL_NAME, progress_bar=False,
                         cwd=str(config.NOTEBOOKS_DIR))

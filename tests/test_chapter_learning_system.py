@@ -15,10 +15,17 @@ from pku_eval import demo, stats, tidy
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import learning_system as ls
 from pku_eval.codebook import LEARNING_SCALES, SCALES
-from pku_eval.results import SUPPRESSED
+from pku_eval.disclosure import Policy
+from pku_eval.params import load_params
+from pku_eval.values import SUPPRESSED, Value
 
-PARAMS = {"min_cell": 5, "language": "nb", "waves": ["T0", "T1", "T2"], "seed": 2016}
+PARAMS = load_params(min_cell=5, language="nb", waves=["T0", "T1", "T2"], seed=2016)
 ITEMS = [i for s in LEARNING_SCALES for i in SCALES[s].items]
+
+
+def pair(value: Value) -> tuple:
+    """A results.json value as (value, null reason)."""
+    return value.estimate, value.reason
 
 
 def stage_from_tables(tables: dict, cutoff: str = "2016-12-31",
@@ -52,8 +59,8 @@ def over_seeds():
     out = []
     for seed in SEEDS:
         res = ls.compute(demo_stage(seed), PARAMS)
-        out.append({s: (res.values[f"learning.{s}.difference"][0],
-                        res.values[f"learning.{s}.paired"][0]) for s in LEARNING_SCALES})
+        out.append({s: (res.values[f"learning.{s}.difference"].estimate,
+                        res.values[f"learning.{s}.paired"].estimate) for s in LEARNING_SCALES})
     return out
 
 
@@ -83,16 +90,16 @@ def test_default_demo_final_has_every_key():
     res = ls.compute(demo_stage(), PARAMS)
     for scale in LEARNING_SCALES:
         for key in ("pre_mean", "post_mean", "difference", "paired"):
-            value, reason = res.values[f"learning.{scale}.{key}"]
+            value, reason = pair(res.values[f"learning.{scale}.{key}"])
             assert value is not None, (scale, key, reason)
-        diff = res.values[f"learning.{scale}.difference"][0]
+        diff = res.values[f"learning.{scale}.difference"].estimate
         assert set(diff) == {"estimate", "ci_low", "ci_high", "p_value"}
-        pre = res.values[f"learning.{scale}.pre_mean"][0]
-        post = res.values[f"learning.{scale}.post_mean"][0]
+        pre = res.values[f"learning.{scale}.pre_mean"].estimate
+        post = res.values[f"learning.{scale}.post_mean"].estimate
         assert diff["estimate"] == pytest.approx(post - pre)
         assert 1 <= pre <= 5 and 1 <= post <= 5
         for rnd in ls.ROUNDS:
-            assert 0.5 < res.values[f"learning.{scale}.alpha.{rnd}"][0] <= 1
+            assert 0.5 < res.values[f"learning.{scale}.alpha.{rnd}"].estimate <= 1
     assert res.n_linked > 0
 
 
@@ -144,15 +151,16 @@ HAND = [
 
 
 def test_hand_checkable_definitions():
-    res = ls.compute(small_stage(HAND), {"min_cell": 1})  # no disclosure control here
+    res = ls.compute(small_stage(HAND), load_params(min_cell=1))  # no disclosure control here
     # scale score = mean of the items answered when at least 3 of 4 (8/9/empty missing)
     pre_arenas = [2.0, 3.0, 2.5, 1.5, 3.0]          # R-0005 has no score (1 item answered)
     post_arenas = [3.0, 3.5, 3.0, 2.5, 4.0, 3.5]
-    assert res.values["learning.arenas.pre_mean"][0] == pytest.approx(np.mean(pre_arenas))
-    assert res.values["learning.arenas.post_mean"][0] == pytest.approx(np.mean(post_arenas))
-    assert res.values["learning.arenas.n.pre"][0] == 5
+    assert res.values["learning.arenas.pre_mean"].estimate == pytest.approx(np.mean(pre_arenas))
+    assert res.values["learning.arenas.post_mean"].estimate == pytest.approx(
+        np.mean(post_arenas))
+    assert res.values["learning.arenas.n.pre"].estimate == 5
     # difference: post − pre, all answers as independent samples, Welch (R: t.test(post, pre))
-    diff = res.values["learning.arenas.difference"][0]
+    diff = res.values["learning.arenas.difference"].estimate
     t = sps.ttest_ind(post_arenas, pre_arenas, equal_var=False)
     ci = t.confidence_interval(0.95)
     assert diff["estimate"] == pytest.approx(np.mean(post_arenas) - np.mean(pre_arenas))
@@ -164,21 +172,21 @@ def test_hand_checkable_definitions():
     ref = stats.welch_difference(frame, "arenas", "round", first="pre", second="post").iloc[0]
     assert diff["estimate"] == pytest.approx(ref["estimate"])
     # paired: respondents R-0001..R-0003 in both rounds; mean of (post − pre)
-    paired = res.values["learning.arenas.paired"][0]
+    paired = res.values["learning.arenas.paired"].estimate
     d = np.array([3.0, 3.5, 3.0]) - np.array([2.0, 3.0, 2.5])
     assert paired["n_pairs"] == 3
     assert paired["estimate"] == pytest.approx(d.mean())
     assert paired["p_value"] == pytest.approx(sps.ttest_rel([3.0, 3.5, 3.0],
                                                             [2.0, 3.0, 2.5]).pvalue)
     # response rate = answers ÷ staff of the office; "all" pools the offices that answered
-    assert res.values["learning.response_rate.pre.moss"][0] == pytest.approx(5 / 10)
-    assert res.values["learning.response_rate.pre.rygge"][0] == pytest.approx(1 / 8)
-    assert res.values["learning.response_rate.post.rygge"][0] == pytest.approx(2 / 8)
-    assert res.values["learning.response_rate.post.all"][0] == pytest.approx(6 / 18)
+    assert res.values["learning.response_rate.pre.moss"].estimate == pytest.approx(5 / 10)
+    assert res.values["learning.response_rate.pre.rygge"].estimate == pytest.approx(1 / 8)
+    assert res.values["learning.response_rate.post.rygge"].estimate == pytest.approx(2 / 8)
+    assert res.values["learning.response_rate.post.all"].estimate == pytest.approx(6 / 18)
     # alpha on the items of each round, listwise (R-0005 and R-0006 left out for arenas pre)
     items = list(SCALES["arenas"].items)
     pre_items = pd.DataFrame([r[3] for r in HAND[:4]], columns=items, dtype=float)
-    assert res.values["learning.arenas.alpha.pre"][0] == pytest.approx(
+    assert res.values["learning.arenas.alpha.pre"].estimate == pytest.approx(
         stats.cronbach_alpha(pre_items, items).iloc[0]["estimate"])
     rel = res.reliability.set_index(["scale", "round"])
     assert rel.loc[("arenas", "pre"), "n"] == 4
@@ -190,24 +198,25 @@ def test_hand_checkable_definitions():
 
 
 def test_small_groups_and_rounds_are_suppressed():
-    res = ls.compute(small_stage(HAND), {"min_cell": 6})
+    res = ls.compute(small_stage(HAND), load_params(min_cell=6))
     # arenas: 5 pre scores < 6 → suppressed; sharing: 6 and 6 → shown
-    assert res.values["learning.arenas.pre_mean"] == (None, SUPPRESSED)
-    assert res.values["learning.arenas.difference"] == (None, SUPPRESSED)
-    assert res.values["learning.sharing.pre_mean"][0] is not None
-    assert res.values["learning.sharing.difference"][0] is not None
+    assert pair(res.values["learning.arenas.pre_mean"]) == (None, SUPPRESSED)
+    assert pair(res.values["learning.arenas.difference"]) == (None, SUPPRESSED)
+    assert res.values["learning.sharing.pre_mean"].estimate is not None
+    assert res.values["learning.sharing.difference"].estimate is not None
     # 3 linked respondents < 6 → paired suppressed; rygge had 1 answer before → suppressed
-    assert res.values["learning.sharing.paired"] == (None, SUPPRESSED)
-    assert res.values["learning.response_rate.pre.rygge"] == (None, SUPPRESSED)
-    assert res.values["learning.arenas.n.pre"] == (None, SUPPRESSED)
+    assert pair(res.values["learning.sharing.paired"]) == (None, SUPPRESSED)
+    assert pair(res.values["learning.response_rate.pre.rygge"]) == (None, SUPPRESSED)
+    assert pair(res.values["learning.arenas.n.pre"]) == (None, SUPPRESSED)
 
 
 def test_interim_cutoff_has_no_post_round():
     res = ls.compute(demo_stage(cutoff="2015-10-31"), PARAMS)
     for scale in LEARNING_SCALES:
-        assert res.values[f"learning.{scale}.pre_mean"][0] is not None
+        assert res.values[f"learning.{scale}.pre_mean"].estimate is not None
         for key in ("post_mean", "difference", "paired"):
-            assert res.values[f"learning.{scale}.{key}"] == (None, ls.NOT_ANSWERED["post"])
+            assert pair(res.values[f"learning.{scale}.{key}"]) == (None,
+                                                                   ls.NOT_ANSWERED["post"])
     assert ls.NOT_ANSWERED["post"] == "post round not yet answered by the cut-off"
     assert res.rounds == ["pre"]
 
@@ -219,7 +228,8 @@ def test_without_the_file_every_key_is_null_with_a_reason():
     assert not res.present
     for scale in LEARNING_SCALES:
         for key in ("pre_mean", "post_mean", "difference"):
-            assert res.values[f"learning.{scale}.{key}"] == (None, "no learning_survey file")
+            assert pair(res.values[f"learning.{scale}.{key}"]) == (None,
+                                                                   "no learning_survey file")
 
 
 @pytest.mark.parametrize("case", ["final_nb", "interim_en", "no_file", "filtered"])
@@ -233,11 +243,11 @@ def test_pages_render_in_every_state(case, tmp_path):
     stage = stage_from_tables(tables, cutoff,
                               {"project": "ungjobb"} if case == "filtered" else None)
     frag = tmp_path / "frag.json"
-    ch = Chapter("learning_system", 1, stage, {**PARAMS, "language": lang}, frag)
+    ch = Chapter("learning_system", 1, stage, load_params(min_cell=5, language=lang), frag)
     shown = []
     ch._show = shown.append
     res = ls.compute(ch.data, ch.params)
-    ls.record(ch, res)
+    ch.record(res)
     for show in (ls.show_status, ls.show_response, ls.show_reliability, ls.show_change,
                  ls.show_items, ls.show_groups, ls.show_project):
         show(ch, res)
@@ -266,9 +276,7 @@ def test_notebook_end_to_end(demo_dir, tmp_path):
     pm.execute_notebook(str(config.NOTEBOOKS_DIR / "learning_system.ipynb"),
                         str(tmp_path / "out.ipynb"), kernel_name=config.KERNEL_NAME,
                         progress_bar=False, cwd=str(config.NOTEBOOKS_DIR),
-                        parameters={"chapters": ["learning_system"], "stage": "final",
-                                    "cutoff_date": "2016-12-31", "data_dir": str(demo_dir),
-                                    "results_file": str(frag)})
+                        parameters={"data_dir": str(demo_dir), "results_file": str(frag)})
     got = json.loads(frag.read_text(encoding="utf-8"))
     for scale in LEARNING_SCALES:
         for key in ("pre_mean", "post_mean"):
@@ -287,17 +295,54 @@ def test_secondary_suppression_of_groups(tmp_path):
     the other office is withheld too, in the table and in results.json."""
     rows = [(f"R-{i:04d}", "moss" if i < 12 else "rygge", rnd, (3, 3, 3, 3), (3, 4, 3, 4),
              (2, 3, 2, 3 + (i % 2))) for rnd in ("pre", "post") for i in range(15)]
-    res = ls.compute(small_stage(rows), {"min_cell": 5})
-    assert res.values["learning.response_rate.pre.rygge"] == (None, SUPPRESSED)   # primary
-    assert res.values["learning.response_rate.pre.moss"] == (None, SUPPRESSED)    # secondary
-    assert res.values["learning.response_rate.pre.all"][0] == pytest.approx(15 / 18)
+    res = ls.compute(small_stage(rows), load_params(min_cell=5))
+    assert pair(res.values["learning.response_rate.pre.rygge"]) == (None, SUPPRESSED)  # primary
+    assert pair(res.values["learning.response_rate.pre.moss"]) == (None, SUPPRESSED)  # secondary
+    assert res.values["learning.response_rate.pre.all"].estimate == pytest.approx(15 / 18)
     assert res.by_office["hidden_pre"].all()
-    ch = Chapter("learning_system", 1, small_stage(rows), {"min_cell": 5, "language": "en"},
-                 tmp_path / "f.json")
+    ch = Chapter("learning_system", 1, small_stage(rows),
+                 load_params(min_cell=5, language="en"), tmp_path / "f.json")
     shown = []
     ch._show = shown.append
     ls.show_groups(ch, res)
     page = "\n".join(shown)
     assert ">12<" not in page and ">3<" not in page and "withheld" in page
-    assert ls.hidden_cells(pd.DataFrame({"n": [0, 3, 40, 50]}), "n", [], 5).tolist() == \
+    # the rule the chapter asks the policy for: a group withheld alone is withheld with the
+    # smallest other positive group (zero is not disclosive)
+    assert Policy(5).grouped_mask(pd.DataFrame({"n": [0, 3, 40, 50]}), "n", []).tolist() == \
         [False, True, True, False]
+
+
+# ------------------------------------------------------------------ the chapter contract (#13)
+
+def _fingerprint(frame: pd.DataFrame) -> tuple:
+    return (tuple(frame.columns), tuple(map(str, frame.dtypes)),
+            int(pd.util.hash_pandas_object(frame, index=True).sum()))
+
+
+@pytest.mark.parametrize("case", ["final", "interim", "no_file"])
+def test_result_is_frozen_and_compute_changes_no_input(case):
+    import dataclasses
+
+    tables = demo.generate(participants=demo.MIN_PARTICIPANTS, seed=5)
+    if case == "no_file":
+        del tables["learning_survey"]
+    stage = stage_from_tables(tables, "2015-10-31" if case == "interim" else "2016-12-31")
+    params = load_params(min_cell=5)
+    def frames():
+        out = {"offices": stage.offices, "participants": stage.participants}
+        if stage.table("learning_survey") is not None:
+            out["learning_survey"] = stage.table("learning_survey")
+        return {n: _fingerprint(f) for n, f in out.items()}
+
+    before = frames()
+    res = ls.compute(stage, params)
+    after = frames()
+    assert before == after
+    assert params == load_params(min_cell=5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.values = {}
+    with pytest.raises(TypeError):
+        res.values["learning.arenas.difference"] = Value(1.0)
+    assert all(isinstance(v, Value) for v in res.values.values())
+    assert all(v.reason for v in res.values.values() if not v.shown)

@@ -17,9 +17,24 @@ import pytest
 from pku_eval import config, demo, stats, tidy
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import se_practice as se
+from pku_eval.params import load_params
+from pku_eval.values import Value
 
-PARAMS = {"min_cell": 5, "seed": 2016, "language": "nb"}
+
+def params(**overrides):
+    """The params of the tests: min_cell 5, seed 2016, Norwegian, with ``overrides``."""
+    return load_params(**{"min_cell": 5, "seed": 2016, "language": "nb", **overrides})
+
+
+PARAMS = params()
 KEYS = ("se_log.contacts_per_participant_month", "se_log.share_employer_contacts")
+
+
+def pair(res, key: str) -> tuple:
+    """A results.json value of a result as (value, null reason)."""
+    v = res.values[key]
+    assert isinstance(v, Value)
+    return v.estimate, v.reason
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -94,14 +109,14 @@ def test_se_participants_by_hand(small_dir):
 
 
 def test_key_figures_by_hand(small_dir):
-    res = se.compute(stage_of(small_dir), {**PARAMS, "min_cell": 1})
+    res = se.compute(stage_of(small_dir), params(min_cell=1))
     assert res.status == "ok" and res.n_participants == 2
     # P1: 3 contacts up to and including its end in 90/30.4375 months; P2: none, counts as 0
     expected = (3 / (90 / 30.4375) + 0.0) / 2
-    value, reason = res.results["se_log.contacts_per_participant_month"]
+    value, reason = pair(res, "se_log.contacts_per_participant_month")
     assert value == pytest.approx(expected) and reason is None
     # counterpart employer or both: 2 of the 3 contacts counted (P1's 4th is after its end)
-    value, reason = res.results["se_log.share_employer_contacts"]
+    value, reason = pair(res, "se_log.share_employer_contacts")
     assert value == pytest.approx(2 / 3) and reason is None
     pp = res.per_participant
     assert pp["contacts"].tolist() == [3, 0]
@@ -113,9 +128,9 @@ def test_key_figures_by_hand(small_dir):
 
 def test_interval_is_the_stats_t_interval(small_dir):
     """The CI recorded is stats.mean_ci on the participant rates (tested in test_stats_means)."""
-    res = se.compute(stage_of(small_dir), {**PARAMS, "min_cell": 1})
+    res = se.compute(stage_of(small_dir), params(min_cell=1))
     ref = stats.mean_ci(res.per_participant, "rate").iloc[0]
-    ci, _ = res.results["se_log.contacts_per_participant_month_ci"]
+    ci, _ = pair(res, "se_log.contacts_per_participant_month_ci")
     assert ci["ci_low"] == pytest.approx(ref["ci_low"])
     assert ci["ci_high"] == pytest.approx(ref["ci_high"])
 
@@ -124,13 +139,13 @@ def test_too_few_participants_is_suppressed(small_dir):
     res = se.compute(stage_of(small_dir), PARAMS)  # 2 SE participants < min_cell 5
     assert res.status == "suppressed"
     for key in KEYS:
-        assert res.results[key] == (None, "suppressed")
+        assert pair(res, key) == (None, "suppressed")
 
 
 def test_nobody_followed_30_days_yet(small_dir):
     res = se.compute(stage_of(small_dir, "2016-01-20"), PARAMS)
     assert res.status == "no_participants"
-    value, reason = res.results[KEYS[0]]
+    value, reason = pair(res, KEYS[0])
     assert value is None and "30 days" in reason
 
 
@@ -142,15 +157,15 @@ def test_log_without_contacts_of_se_participants(small_dir, tmp_path):
     log = pd.read_csv(d / "se_log.csv", dtype=str)
     log[log["participant_id"] == "P-00003"].to_csv(d / "se_log.csv", index=False)
     stage = tidy.prepare(tidy.load(d), "2016-12-31")
-    res = se.compute(stage, {**PARAMS, "min_cell": 1})
-    assert res.results[KEYS[0]] == (0.0, None)
-    assert res.results[KEYS[1]] == (None, "no contacts logged for the SE participants")
+    res = se.compute(stage, params(min_cell=1))
+    assert pair(res, KEYS[0]) == (0.0, None)
+    assert pair(res, KEYS[1]) == (None, "no contacts logged for the SE participants")
     ch, shown = open_chapter(stage, tmp_path / "frag.json")
-    se.record(ch, res)
+    ch.record(res)
     for show in SHOWS:
         show(ch, res)
     assert "færre enn halvparten" in "".join(shown)  # no median time: said in words
-    ci, reason = res.results["se_log.contacts_per_participant_month_ci"]
+    ci, reason = pair(res, "se_log.contacts_per_participant_month_ci")
     assert (ci["ci_low"], ci["ci_high"], reason) == (0.0, 0.0, None)
 
 
@@ -161,9 +176,9 @@ def test_without_se_log_file(demo_dir, tmp_path):
     res = se.compute(stage_of(d), PARAMS)
     assert res.status == "no_log"
     for key in KEYS:
-        assert res.results[key] == (None, "no se_log file")
+        assert pair(res, key) == (None, "no se_log file")
     ch, shown = open_chapter(stage_of(d), tmp_path / "frag.json")
-    se.record(ch, res)
+    ch.record(res)
     for show in SHOWS:
         show(ch, res)
     assert any("se_log" in m for m in shown)  # the notice
@@ -183,10 +198,10 @@ def demo_large(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("cutoff", ["2016-12-31", "2015-10-31"])
 def test_planted_contact_rate_recovered(demo_large, cutoff):
     res = se.compute(stage_of(demo_large, cutoff), PARAMS)
-    ci, reason = res.results["se_log.contacts_per_participant_month_ci"]
+    ci, reason = pair(res, "se_log.contacts_per_participant_month_ci")
     assert reason is None and ci["n"] > 500
     assert ci["ci_low"] < demo.PLANTED["se_contacts_per_month"] < ci["ci_high"]
-    share, _ = res.results["se_log.share_employer_contacts_ci"]
+    share, _ = pair(res, "se_log.share_employer_contacts_ci")
     assert 0 < share["ci_low"] < share["estimate"] < share["ci_high"] < 1
 
 
@@ -195,16 +210,16 @@ def test_default_demo_final_and_interim(demo_dir):
         res = se.compute(stage_of(demo_dir, cutoff), PARAMS)
         assert res.status == "ok"
         for key in KEYS:
-            value, reason = res.results[key]
+            value, reason = pair(res, key)
             assert value is not None and reason is None, (cutoff, key)
-        assert 0 <= res.results["se_log.share_employer_contacts"][0] <= 1
+        assert 0 <= pair(res, "se_log.share_employer_contacts")[0] <= 1
 
 
 def test_bootstrap_is_seeded(demo_dir):
     stage = stage_of(demo_dir)
     a = se.compute(stage, PARAMS).share_employer
     b = se.compute(stage, PARAMS).share_employer
-    c = se.compute(stage, {**PARAMS, "seed": 7}).share_employer
+    c = se.compute(stage, params(seed=7)).share_employer
     assert a == b and a["ci_low"] != c["ci_low"]
 
 
@@ -214,7 +229,7 @@ def test_share_interval_is_the_stats_cluster_bootstrap(demo_dir):
     res = se.compute(stage_of(demo_dir), PARAMS)
     pp = res.per_participant.assign(participant=np.arange(len(res.per_participant)))
     ref = stats.cluster_bootstrap_ratio(pp, "employer_contacts", "contacts", "participant",
-                                        n_boot=se.BOOTSTRAP_REPS, seed=PARAMS["seed"]).iloc[0]
+                                        n_boot=se.BOOTSTRAP_REPS, seed=PARAMS.seed).iloc[0]
     share = res.share_employer
     assert (share["estimate"], share["ci_low"], share["ci_high"]) == (
         ref["estimate"], ref["ci_low"], ref["ci_high"])
@@ -255,12 +270,12 @@ def test_no_bootstrap_interval_is_a_null_with_its_reason(demo_dir, monkeypatch, 
     monkeypatch.setattr(stats, "cluster_bootstrap_ratio", cannot)
     stage = stage_of(demo_dir)
     res = se.compute(stage, PARAMS)
-    value, reason = res.results["se_log.share_employer_contacts_ci"]
+    value, reason = pair(res, "se_log.share_employer_contacts_ci")
     assert np.isnan(value["ci_low"]) and np.isnan(value["ci_high"])
     assert reason == "interval not defined (too_few): only 1 cluster in 'participant'"
-    assert res.results["se_log.share_employer_contacts"][1] is None  # the share itself stands
+    assert pair(res, "se_log.share_employer_contacts")[1] is None  # the share itself stands
     ch, _ = open_chapter(stage, tmp_path / "frag.json")
-    se.record(ch, res)
+    ch.record(res)
     frag = json.loads((tmp_path / "frag.json").read_text(encoding="utf-8"))
     assert frag["values"]["se_log.share_employer_contacts_ci"]["ci_low"] is None
     assert frag["null_reasons"]["se_log.share_employer_contacts_ci.ci_low"] == reason
@@ -278,7 +293,7 @@ SHOWS = (se.show_intro, se.show_intensity, se.show_coaches, se.show_stages, se.s
 
 
 def open_chapter(stage, frag: Path, language: str = "nb"):
-    ch = Chapter("se_practice", 1, stage, {**PARAMS, "language": language}, frag)
+    ch = Chapter("se_practice", 1, stage, params(language=language), frag)
     shown: list[str] = []
     ch._show = shown.append
     return ch, shown
@@ -290,7 +305,7 @@ def test_every_section_renders_without_ids(demo_dir, tmp_path, language):
     res = se.compute(stage, PARAMS)
     assert "participant_id" not in res.per_participant and "coach_id" not in res.coaches
     ch, shown = open_chapter(stage, tmp_path / "frag.json", language)
-    se.record(ch, res)
+    ch.record(res)
     for show in SHOWS:
         show(ch, res)
     page = "".join(shown)
@@ -305,11 +320,11 @@ def test_office_below_min_cell_is_withheld(demo_dir, tmp_path):
     """With min_cell above an office's number of SE participants, that office's figures are
     withheld ('*') in the tables and its box is not drawn."""
     stage = stage_of(demo_dir)
-    params = {**PARAMS, "min_cell": 45}
-    res = se.compute(stage, params)
+    strict = params(min_cell=45)
+    res = se.compute(stage, strict)
     small = res.by_office[res.by_office["participants"] < 45]
     assert 0 < len(small) < len(res.by_office)
-    ch = Chapter("se_practice", 1, stage, params, tmp_path / "frag.json")
+    ch = Chapter("se_practice", 1, stage, strict, tmp_path / "frag.json")
     shown: list[str] = []
     ch._show = shown.append
     se.show_intensity(ch, res)
@@ -340,10 +355,10 @@ def test_vectorised_at_scale():
     res = se.compute(stage, PARAMS)
     assert time.perf_counter() - start < 15
     assert res.n_contacts > 800_000
-    ci, _ = res.results["se_log.contacts_per_participant_month_ci"]
+    ci, _ = pair(res, "se_log.contacts_per_participant_month_ci")
     assert ci["ci_low"] < demo.PLANTED["se_contacts_per_month"] < ci["ci_high"]
     # hundreds of coaches per office: only the spread of their means is shown, no labels
-    ch = Chapter("se_practice", 1, stage, {**PARAMS, "language": "en"}, None)
+    ch = Chapter("se_practice", 1, stage, params(language="en"), None)
     shown: list[str] = []
     ch._show = shown.append
     se.show_coaches(ch, res)
@@ -360,9 +375,7 @@ def test_notebook_end_to_end(demo_dir, tmp_path):
     frag = tmp_path / "se_practice.json"
     out = tmp_path / "se_practice.ipynb"
     pm.execute_notebook(str(config.NOTEBOOKS_DIR / "se_practice.ipynb"), str(out),
-                        parameters={"chapters": ["se_practice"], "stage": "final",
-                                    "cutoff_date": "2016-12-31", "data_dir": str(demo_dir),
-                                    "results_file": str(frag)},
+                        parameters={"data_dir": str(demo_dir), "results_file": str(frag)},
                         kernel_name=config.KERNEL_NAME, progress_bar=False,
                         cwd=str(config.NOTEBOOKS_DIR))
     values = json.loads(frag.read_text(encoding="utf-8"))["values"]

@@ -4,6 +4,8 @@ notebook end to end on hand-made fragments."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 
 import pytest
@@ -11,7 +13,9 @@ import pytest
 from pku_eval import config
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import summary as sm
+from pku_eval.params import Params, load_params, write_params
 from pku_eval.results import _set, skeleton
+from pku_eval.values import Value
 
 WAVES = ["T0", "T1", "T2"]
 ALL_CHAPTERS = ["data_quality", "participants", "employment", "survey_waves", "se_practice",
@@ -37,8 +41,9 @@ def results(stage: str = "final", chapters=ALL_CHAPTERS, **values) -> dict:
     return res
 
 
-def params(stage="final", language="en", **kw):
-    return {"stage": stage, "waves": WAVES, "language": language, "min_cell": 5, **kw}
+def params(stage="final", language="en", **kw) -> Params:
+    return load_params(**{"stage": stage, "waves": WAVES, "language": language, "min_cell": 5,
+                          **kw})
 
 
 def row(summary: sm.Summary, key: str) -> sm.Row:
@@ -93,9 +98,9 @@ def test_reading_sentences():
     assert row(s, "quality.flags").reading == \
         "One flag: attrition (1). See the data-quality chapter."
     # the scale rows use the last wave of the params
-    assert [r.key for r in s.rows if r.kind == "arm_by_wave"][0].endswith(".T2")
+    assert next(r.key for r in s.rows if r.kind == "arm_by_wave").endswith(".T2")
     s1 = sm.compute(results(), params(waves=["T0", "T1"]))
-    assert [r.key for r in s1.rows if r.kind == "arm_by_wave"][0].endswith(".T1")
+    assert next(r.key for r in s1.rows if r.kind == "arm_by_wave").endswith(".T1")
 
 
 def test_null_reasons_come_from_the_results():
@@ -191,6 +196,30 @@ def test_filter_mismatch_is_noticed():
     assert s.filter_mismatch == ({}, {"project": "klar"})
 
 
+def test_result_is_frozen_and_compute_is_pure():
+    interim = results("interim", employment__risk_difference=est(0.08, -0.02, 0.18))
+    final = results(employment__risk_difference=est(0.12, 0.04, 0.20))
+    prm = params(compare_with="reports/interim/results.json", filter={"project": "klar"})
+    before = copy.deepcopy((final, interim, prm))
+    s = sm.compute(final, prm, interim=interim)
+    assert (final, interim, prm) == before
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.comparison = "missing"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.rows[0].held = True
+    with pytest.raises(TypeError):
+        s.values["summary.filter"] = Value({})
+    assert isinstance(s.rows, tuple)
+    assert set(s.values) == {"summary.rows", "summary.comparison", "summary.filter",
+                             "summary.holm"}
+    assert all(isinstance(v, Value) and (v.shown or v.reason) for v in s.values.values())
+    assert s.values["summary.filter"].estimate == {"project": "klar"}
+    assert s.values["summary.comparison"].estimate == {
+        "status": "ok", "file": "reports/interim/results.json"}
+    rows = {r["key"]: r for r in s.values["summary.rows"].estimate}
+    assert rows["employment.risk_difference"]["held"] is False
+
+
 # ------------------------------------------------------------------ pages and fragments
 
 def _chapter(tmp_path, prm, fragments: dict[str, dict]) -> tuple[Chapter, list[str]]:
@@ -198,7 +227,8 @@ def _chapter(tmp_path, prm, fragments: dict[str, dict]) -> tuple[Chapter, list[s
     frags.mkdir(exist_ok=True)
     for name, frag in fragments.items():
         (frags / f"{name}.json").write_text(json.dumps(frag), encoding="utf-8")
-    ch = Chapter("summary", 7, None, {**prm, "chapters": ALL_CHAPTERS}, frags / "summary.json")
+    ch = Chapter("summary", 7, None, dataclasses.replace(prm, chapters=tuple(ALL_CHAPTERS)),
+                 frags / "summary.json")
     ch.fragments_dir = frags
     shown: list[str] = []
     ch._show = shown.append
@@ -225,7 +255,7 @@ def test_pages_render(tmp_path, stage, compare):
                  compare_with=str(interim_file) if compare else str(tmp_path / "none.json"))
     ch, shown = _chapter(tmp_path, prm, FRAGMENTS)
     s = sm.compute(ch.build_results(), ch.params)
-    sm.record(ch, s)
+    ch.record(s)
     sm.show_goals(ch, s)
     sm.show_comparison(ch, s)
     page = "\n".join(shown)
@@ -257,14 +287,15 @@ def test_notebook_end_to_end(tmp_path, demo_dir):
     interim_file = tmp_path / "interim.json"
     interim_file.write_text(json.dumps(results(
         "interim", time_to_work__hazard_ratio=est(1.4, 0.9, 2.2))))
+    prm = write_params(load_params(chapters=ALL_CHAPTERS, stage="final",
+                                   cutoff_date="2016-12-31", compare_with=str(interim_file)),
+                       tmp_path / "params.json")
     pm.execute_notebook(str(config.NOTEBOOKS_DIR / "summary.ipynb"), str(tmp_path / "out.ipynb"),
                         kernel_name=config.KERNEL_NAME, progress_bar=False,
                         cwd=str(config.NOTEBOOKS_DIR),
-                        parameters={"chapters": ALL_CHAPTERS, "stage": "final",
-                                    "cutoff_date": "2016-12-31", "data_dir": str(demo_dir),
+                        parameters={"params_file": str(prm), "data_dir": str(demo_dir),
                                     "results_file": str(frags / "summary.json"),
-                                    "fragments_dir": str(frags),
-                                    "compare_with": str(interim_file)})
+                                    "fragments_dir": str(frags)})
     frag = json.loads((frags / "summary.json").read_text(encoding="utf-8"))
     rows = {r["key"]: r for r in frag["values"]["summary.rows"]}
     assert rows["time_to_work.hazard_ratio"]["conclusion"] == "positive"
@@ -274,3 +305,33 @@ def test_notebook_end_to_end(tmp_path, demo_dir):
     assert frag["values"]["summary.comparison"]["status"] == "ok"
     nb = (tmp_path / "out.ipynb").read_text(encoding="utf-8")
     assert "Tabell 1.2" in nb and "Traceback" not in nb
+
+
+def test_holm_adjusted_p_values_of_the_secondary_comparisons():
+    """#16: the trial's secondary comparisons get Holm-adjusted p-values beside the raw ones
+    (stats.multiplicity.holm, tested against R's p.adjust); the primary estimate and the
+    learning survey are not in the family."""
+    from pku_eval.stats.multiplicity import holm
+
+    res = results(employment__risk_difference=est(0.12, 0.03, 0.21, 0.01),
+                  time_to_work__hazard_ratio={"estimate": 1.5, "ci_low": 1.1, "ci_high": 2.0},
+                  time_to_work__hazard_ratio_p_value=0.04,
+                  scales__mastery__arm_by_wave__T2=est(0.3, 0.1, 0.5, 0.002),
+                  employment__horizon__risk_difference={"estimate": 0.1, "ci_low": 0.02,
+                                                        "ci_high": 0.2})
+    s = sm.compute(res, params())
+    holm_values = s.values["summary.holm"].estimate
+    family = {k: v for k, v in holm_values.items()}
+    assert "employment.risk_difference" in family
+    assert "time_to_work.hazard_ratio" in family
+    assert not any(k.startswith(("learning", "employment.horizon")) for k in family)
+    raw = {}
+    for r in s.rows:
+        if r.key in family:
+            raw[r.key] = (0.04 if r.key == "time_to_work.hazard_ratio"
+                          else r.value["p_value"])
+    expected = holm(list(raw.values()))["p_adjusted"].tolist()
+    assert [family[k] for k in raw] == pytest.approx(expected)
+    by_key = {r.key: r for r in s.rows}
+    assert by_key["employment.risk_difference"].p_holm == family["employment.risk_difference"]
+    assert by_key["employment.horizon.risk_difference"].p_holm is None

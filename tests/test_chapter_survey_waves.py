@@ -14,11 +14,12 @@ import pytest
 from pku_eval import config, demo, tidy
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import survey_waves as sw
-from pku_eval.codebook import SCALES, SURVEY_SCALES
+from pku_eval.codebook import EMPLOYMENT_CODES, SCALES, SURVEY_SCALES
+from pku_eval.params import load_params
 from pku_eval.stats.mixed import arm_by_wave
 from pku_eval.stats.reliability import cronbach_alpha
 
-PARAMS = {"waves": ["T0", "T1", "T2"], "min_cell": 5, "seed": 2016, "language": "nb"}
+PARAMS = load_params(waves=["T0", "T1", "T2"], min_cell=5, seed=2016, language="nb")
 SHOWS = ("show_intro", "show_reliability", "show_means", "show_model", "show_missing",
          "show_employment", "show_other_projects")
 
@@ -28,13 +29,13 @@ def planted(scale: str, wave: str) -> float:
     return change["treatment"][wave] - change["internal_control"][wave]
 
 
-def run(stage, tmp_path: Path, params: dict = PARAMS, show: bool = False):
+def run(stage, tmp_path: Path, params=PARAMS, show: bool = False):
     """compute + record (+ every show function); returns the result and the fragment."""
     frag = tmp_path / "survey_waves.json"
     frag.unlink(missing_ok=True)
-    ch = Chapter("survey_waves", 1, stage, dict(params), frag)
+    ch = Chapter("survey_waves", 1, stage, params, frag)
     res = sw.compute(stage, ch.params)
-    sw.record(ch, res)
+    ch.record(res)
     if show:
         for name in SHOWS:
             assert getattr(sw, name)(ch, res) is None  # nothing extra displayed
@@ -165,6 +166,99 @@ def test_employment_table_counts(final, final_stage):
     assert np.allclose(emp.groupby(["project", "wave", "arm"])["share"].sum(), 1)
 
 
+# ----------------------------------------------------------------------------- the contract
+
+def test_result_is_frozen_and_values_are_values(final):
+    from pku_eval.values import Value
+
+    res, frag = final
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.seed = 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.values = {}
+    with pytest.raises(TypeError):
+        res.values["scales.mastery.alpha"] = Value(0.5)
+    assert all(isinstance(v, Value) for v in res.values.values())
+    # every value is recorded, as it is
+    assert set(res.values) == set(frag["values"])
+    for path, v in res.values.items():
+        assert (frag["values"][path] is None) == (v.estimate is None), path
+        if v.estimate is None:
+            assert frag["null_reasons"][path] == v.reason
+    assert res.policy.min_cell == PARAMS.min_cell
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple:
+    return (tuple(frame.columns), tuple(map(str, frame.dtypes)),
+            int(pd.util.hash_pandas_object(frame.astype(str), index=True).sum()))
+
+
+def test_compute_changes_neither_data_nor_params(final_stage):
+    names = list(final_stage.tables)
+    before = {n: _fingerprint(final_stage.tables[n]) for n in names}
+    participants = _fingerprint(final_stage.participants)
+    params = repr(PARAMS)
+    sw.compute(final_stage, PARAMS)
+    assert _fingerprint(final_stage.participants) == participants
+    assert {n: _fingerprint(final_stage.tables[n]) for n in names} == before
+    assert repr(PARAMS) == params
+
+
+def test_suppressed_values_carry_their_base(final_stage):
+    """A withheld value is decided by the policy: with min_cell above every arm, the trial's
+    estimates and the reliability per wave are withheld with their base."""
+    res = sw.compute(final_stage, load_params(min_cell=100000))
+    for scale in SURVEY_SCALES:
+        v = res.values[f"scales.{scale}.arm_by_wave.T1"]
+        assert v.estimate is None and v.reason == "suppressed" and v.n > 0
+        assert res.values[f"scales.{scale}.alpha"].reason == "suppressed"
+
+
+def _employment_tables(stage) -> list[list[list[str]]]:
+    import re
+
+    shown = []
+    ch = Chapter("survey_waves", 1, stage, PARAMS, None)
+    ch._show = shown.append
+    sw.show_employment(ch, sw.compute(stage, PARAMS))
+    tables = []
+    for markup in shown:
+        for body in re.findall(r"<tbody>(.*?)</tbody>", markup, re.DOTALL):
+            tables.append([[re.sub(r"<[^>]+>", "", c)
+                            for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+                           for r in re.findall(r"<tr>(.*?)</tr>", body)])
+    return tables
+
+
+def _int(cell: str) -> int:
+    return int("".join(ch for ch in cell if ch.isdigit()))
+
+
+@pytest.mark.parametrize("cutoff", ["2015-10-31", "2016-12-31"])
+def test_employment_counts_cannot_be_recovered_from_the_valid_answers(demo_dir, cutoff):
+    """Each wave's 'valid answers' row is the total of the code counts below it: a lone
+    withheld count would be that total minus the others, so none is alone (the demo data has
+    such lines at both cut-offs)."""
+    stage = tidy.prepare(tidy.load(demo_dir), cutoff)
+    tables = _employment_tables(stage)
+    assert len(tables) == 3
+    withheld = 0
+    for rows in tables:
+        codes = len(EMPLOYMENT_CODES)
+        for start in range(0, len(rows), codes + 1):
+            block = rows[start:start + codes + 1]
+            for col in range(2, len(block[0]), 2):  # the count columns
+                total, counts = block[0][col], [r[col] for r in block[1:]]
+                if total == "*":
+                    continue
+                marks = counts.count("*")
+                withheld += marks
+                assert marks != 1, (block[0][0], col, counts)
+                if marks == 0:
+                    assert sum(map(_int, counts)) == _int(total)
+    assert withheld > 0
+
+
 # ----------------------------------------------------------------------------- small data
 
 @pytest.fixture(scope="module")
@@ -173,7 +267,7 @@ def early_stage(demo_dir):
 
 
 def test_early_cutoff_t2_not_yet_due(early_stage, tmp_path):
-    res, frag = run(early_stage, tmp_path, show=True)
+    _res, frag = run(early_stage, tmp_path, show=True)
     for scale in SURVEY_SCALES:
         assert frag["values"][f"scales.{scale}.arm_by_wave.T2"] is None
         assert (frag["null_reasons"][f"scales.{scale}.arm_by_wave.T2"]
@@ -184,7 +278,7 @@ def test_early_cutoff_t2_not_yet_due(early_stage, tmp_path):
 
 def test_interim_cutoff_gives_values(demo_dir, tmp_path):
     stage = tidy.prepare(tidy.load(demo_dir), "2015-10-31")
-    res, frag = run(stage, tmp_path)
+    _res, frag = run(stage, tmp_path)
     for scale in SURVEY_SCALES:
         for wave in ("T1", "T2"):
             assert frag["values"][f"scales.{scale}.arm_by_wave.{wave}"] is not None
@@ -198,7 +292,7 @@ def test_arm_below_min_cell_is_suppressed(final_stage, tmp_path):
     at_t2 = survey[(survey["wave"] == "T2") & survey["participant_id"].isin(control)]
     drop = at_t2.index[3:]  # three internal-control answers left at T2
     small = dataclasses.replace(stage, tables={**stage.tables, "survey": survey.drop(drop)})
-    res, frag = run(small, tmp_path, show=True)
+    _res, frag = run(small, tmp_path, show=True)
     for scale in SURVEY_SCALES:
         assert frag["values"][f"scales.{scale}.arm_by_wave.T2"] is None
         assert frag["null_reasons"][f"scales.{scale}.arm_by_wave.T2"] == "suppressed"
@@ -218,14 +312,17 @@ def test_without_survey_file(data_copy, tmp_path):
 
 
 def test_waves_not_in_params_are_not_reported(early_stage, tmp_path):
-    _, frag = run(early_stage, tmp_path, params={**PARAMS, "waves": ["T0", "T1"]})
+    _, frag = run(early_stage, tmp_path,
+                  params=load_params(waves=["T0", "T1"], min_cell=5, seed=2016, language="nb"))
     assert not any(k.endswith(".T2") for k in frag["values"])
     assert frag["values"]["scales.mastery.arm_by_wave.T1"] is not None
 
 
 def test_mcar_subsample_is_seeded_and_documented(final_stage, monkeypatch):
-    monkeypatch.setattr(sw.content, "MCAR_MAX_ROWS", 300)
-    long = sw.survey_long(final_stage, PARAMS["waves"])
+    from pku_eval.chapters.survey_waves import analyses
+
+    monkeypatch.setattr(analyses, "MCAR_MAX_ROWS", 300)
+    long = sw.survey_long(final_stage, list(PARAMS.waves))
     a, b = sw.mcar_items(long, seed=1), sw.mcar_items(long, seed=1)
     assert (a["n"] == 300).all() and (a["total"] > 300).all()
     pd.testing.assert_frame_equal(a.drop(columns="missing"), b.drop(columns="missing"))
@@ -235,7 +332,7 @@ def test_data_quality_shows_mcar(final_stage):
     from pku_eval.chapters import data_quality
 
     shown = []
-    ch = Chapter("data_quality", 1, final_stage, dict(PARAMS), None)
+    ch = Chapter("data_quality", 1, final_stage, PARAMS, None)
     ch._show = shown.append
     data_quality.show_mcar(ch)
     page = "".join(shown)
@@ -251,8 +348,7 @@ def test_notebooks_end_to_end(demo_dir, tmp_path):
     frag = tmp_path / "survey_waves.json"
     pm.execute_notebook(
         str(config.NOTEBOOKS_DIR / "survey_waves.ipynb"), str(tmp_path / "survey_waves.ipynb"),
-        parameters={"chapters": ["survey_waves"], "stage": "final", "cutoff_date": "2016-12-31",
-                    "data_dir": str(demo_dir), "results_file": str(frag)},
+        parameters={"data_dir": str(demo_dir), "results_file": str(frag)},
         kernel_name=config.KERNEL_NAME, progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
     fragment = json.loads(frag.read_text(encoding="utf-8"))
     values = fragment["values"]

@@ -4,7 +4,6 @@ that names the option or key: non-zero exit, no traceback, nothing silently chan
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

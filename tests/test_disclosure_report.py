@@ -63,3 +63,21 @@ def test_unknown_filter_value_is_refused(demo_dir, tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 1 and "matches no office" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_default_reports_pass_the_disclosure_audit(built):
+    """The build audits what it publishes (#14): the default demo reports carry their table
+    record and the independent audit recovers nothing from them."""
+    from pku_eval.audit import audit_report
+
+    for stage in ("interim", "final"):
+        folder = built / stage
+        assert (folder / "tables.json").is_file()
+        assert audit_report(folder) == [], stage
+    assert cli_audit(built / "interim", built / "final") == 0
+
+
+def cli_audit(*folders) -> int:
+    from pku_eval import cli
+
+    return cli.main(["disclosure-audit", *map(str, folders)])

@@ -71,13 +71,38 @@ def declared_parameters(nb_path: Path) -> set[str]:
 
 @pytest.mark.parametrize("nb_path", sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")),
                          ids=lambda p: p.stem)
-def test_params_keys_are_declared_notebook_parameters(nb_path):
+def test_notebooks_declare_only_what_locates_the_stage(nb_path):
+    """Typed params end to end (#13): a notebook's parameters cell declares exactly what the
+    build injects (where the params, the stage and the fragments are); no params key becomes
+    a loose global, so a default cannot be written twice."""
+    from pku_eval.chapter import PARAM_NAMES
+    from pku_eval.runner import chapter_task
+
     declared = declared_parameters(nb_path)
+    assert declared == set(PARAM_NAMES), nb_path.name
     keys = set()
     for path in PARAMS:
         keys |= set(yaml.safe_load(path.read_text(encoding="utf-8")))
-    keys |= {"stage_file", "results_file", "chapter_number", "data_dir"}  # injected by build
-    assert keys <= declared, f"not declared in {nb_path.name}: {sorted(keys - declared)}"
+    assert not keys & declared
+    injected = chapter_task("x", 1, read_params(PARAMS[0]), Path("/nonexistent/w"),
+                            Path("/s"), Path("/d"), write=False).parameters
+    assert set(injected) == set(PARAM_NAMES)
+
+
+def test_load_params_defaults_live_in_the_schema(tmp_path):
+    """A chapter run alone gets params/final.yml; overrides are checked like the file; the
+    params a build writes read back equal."""
+    from pku_eval.params import Params, load_params, write_params
+
+    p = load_params()
+    assert p == read_params(config.PARAMS_DIR / "final.yml")
+    assert load_params(min_cell=1).min_cell == 1
+    with pytest.raises(ParamsError, match="min_cell"):
+        load_params(min_cell=0)
+    back = load_params(write_params(p, tmp_path / "params.json"))
+    assert back == p and isinstance(back, Params)
+    with pytest.raises(Exception):
+        p.min_cell = 3  # frozen
 
 
 # ---------------------------------------------------------------- safe by construction:
@@ -288,3 +313,20 @@ def test_params_file_name_too_long_is_a_params_error(tmp_path):
     with pytest.raises(ParamsError) as exc:
         read_params(tmp_path / ("p" * 300 + ".yml"))
     assert len(str(exc.value)) < 400
+
+
+def test_analysis_plan():
+    """analysis_plan (docs/report-spec.md): the primary outcome and its horizon; the horizon in
+    days is months × 30.4375 (365.25 for 12 months)."""
+    p = read_params(config.PARAMS_DIR / "final.yml")
+    assert p.analysis_plan.primary == "employment" and p.analysis_plan.horizon_months == 12
+    assert p.analysis_plan.horizon_days == 365.25
+    raw = base()
+    raw["analysis_plan"] = {"primary": "survey", "horizon_months": 0, "lag": 1}
+    with pytest.raises(ParamsError) as exc:
+        parse_params(raw, "final.yml")
+    msg = str(exc.value)
+    assert "analysis_plan.primary" in msg and "analysis_plan.horizon_months" in msg
+    assert "analysis_plan.lag" in msg
+    raw["analysis_plan"] = {"horizon_months": 24}
+    assert parse_params(raw, "final.yml").analysis_plan.horizon_months == 24

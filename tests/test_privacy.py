@@ -11,7 +11,8 @@ import pytest
 from pku_eval.errors import PkuEvalError
 from pku_eval.privacy import (check_outputs, id_fingerprints, load_key, pseudonym,
                               pseudonymise_file, scan_for_ids)
-from pku_eval.publish import HIDDEN, Column, secondary_suppression, suppress_counts, table_html
+from pku_eval.disclosure import HIDDEN, Policy, secondary_suppression, suppress_counts
+from pku_eval.publish import Column, table_html
 
 
 def test_primary_suppression_keeps_zero():
@@ -45,7 +46,7 @@ def test_table_html_secondary_and_shares():
     html, n = table_html(df, [Column("g", "g"), Column("x", "x (n)", "count"),
                               Column("y", "y (n)", "count"),
                               Column("rate", "rate", "pct", base="x")],
-                         min_cell=5, language="en", number="1.1", caption="c", source="s",
+                         policy=Policy(5), language="en", number="1.1", caption="c", source="s",
                          secondary=["x", "y"])
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
     assert cells[:4] == ["a", "*", "*", "*"]  # x small, y its partner, rate rests on x
@@ -54,7 +55,7 @@ def test_table_html_secondary_and_shares():
 
 def test_hidden_cells_are_suppressed():
     df = pd.DataFrame({"k": [HIDDEN, 40]}, dtype=object)
-    html, n = table_html(df, [Column("k", "k (n)", "count")], min_cell=5, language="nb",
+    html, n = table_html(df, [Column("k", "k (n)", "count")], policy=Policy(5), language="nb",
                          number="1.1", caption="c", source="s")
     assert n == 1 and "40" in html
 

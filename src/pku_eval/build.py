@@ -31,10 +31,11 @@ from .cache import (
     read_json,
 )
 from .chapters.spec import spec_of, waves
+from .demo_marker import is_demo, mark_demo
 from .errors import BuildError, PkuEvalError
 from .params import Params, read_params
 from .processed import ProcessedStage
-from .runner import Runner, keep_failed, new_work_folder
+from .runner import PARAMS_FILE, Runner, keep_failed, new_work_folder
 
 
 @dataclass
@@ -79,6 +80,9 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path:
 
             log(f"demo data not found: generating them in {path}")
             write_demo(path)
+            mark_demo(path)
+        elif not is_demo(path):  # generated here before the demo marker existed
+            mark_demo(path)
         return path
     path = Path(data_dir).resolve()
     if not path.is_dir():
@@ -106,7 +110,8 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     from .text import catalogue
 
     catalogue()  # a broken text catalogue stops the build before any chapter runs
-    _preload("pku_eval.report", "pku_eval.privacy")  # imported while the chapters run
+    _preload("pku_eval.report", "pku_eval.privacy",  # imported while the chapters run
+             "pku_eval.deliver_libs")
     stage = ProcessedStage(plan.data_path, plan.params, plan.data_hashes, plan.code)
     work = new_work_folder(plan.out)
     run = Runner(plan.params, work, stage, plan.data_path, plan.label, force, plan.previous, t0,
@@ -184,7 +189,8 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
             "code": code, "packages": env,
         }
     compare = _compare_hash(params)
-    key = digest(CACHE_VERSION, components, params.notebook_parameters(), data_hashes, compare)
+    key = digest(CACHE_VERSION, components, params.notebook_parameters(), data_hashes, compare,
+                 {"demo": is_demo(data_path)})  # the report says DEMO (or not) on every page
     return Plan(params, data_path, out, data_hashes, code, components,
                 read_json(out / "build.json") or {}, key)
 
@@ -229,10 +235,36 @@ def _assemble(work: Path, params: Params, data_hashes: dict, durations: dict,
         json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
     page = render([work / "notebooks" / f"{c}.ipynb" for c in chapters], params, data_hashes,
-                  durations, built)
+                  durations, built, demo=is_demo(stage.data_path),
+                  data_label=stage.data_path.name)
     (work / "report.html").write_text(page, encoding="utf-8")
     shutil.rmtree(work / "fragments")
+    (work / PARAMS_FILE).unlink(missing_ok=True)
     check_outputs(work, stage.fingerprints())  # no id from the data leaves the build
+    _audit(work, params)
+    _deliver(work, params)
+
+
+def _deliver(work: Path, params: Params) -> None:
+    """tables.xlsx and report.pdf, made from the checked report.html (pku_eval.deliver)."""
+    from .deliver import deliver
+
+    deliver(work, f"[{params.out_name}]")
+
+
+def _audit(work: Path, params: Params) -> None:
+    """The independent disclosure audit of what is about to be published (tables.json, the
+    machine-readable record of every table, is written first); a finding refuses the build,
+    naming the table and cell, never the value."""
+    from .audit import audit_report, write_table_record
+
+    write_table_record(work)
+    found = audit_report(work, params.min_cell)
+    if found:
+        shown = "\n".join(f"  - {f.where}: {f.attack}" for f in found[:20])
+        more = f"\n  ... and {len(found) - 20} more" if len(found) > 20 else ""
+        raise PkuEvalError(f"the disclosure audit recovered {len(found)} hidden count(s), so "
+                           f"nothing was published:\n{shown}{more}")
 
 
 def _publish(work: Path, out: Path) -> None:
@@ -246,3 +278,6 @@ def _publish(work: Path, out: Path) -> None:
     os.replace(work, out)
     if old.exists():
         safety.remove_tree(old, safety.REPORT)
+    from .index_page import update_index
+
+    update_index(out.parent)  # reports/index.html: every report folder there

@@ -1,10 +1,13 @@
 """What a chapter notebook calls: open the stage data, write numbered headings, tables and
 figures through the publishing path, and record results.json values.
 
-A notebook's first code cell (tagged ``parameters``) holds defaults that run on the demo data;
-the build injects the real values. Then::
+A notebook's first code cell (tagged ``parameters``) holds only what locates the stage
+(``params_file``, ``stage_file``, …: ``None`` runs on the demo data); the build injects its
+values. Then::
 
-    ch = chapter.start("<name>", **params)
+    ch = chapter.start("<name>", **chapter.params_from(globals()))
+
+and ``ch.params`` is the frozen, checked :class:`~pku_eval.params.Params` of the stage.
 """
 
 from __future__ import annotations
@@ -16,23 +19,25 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, plots, publish
-from .errors import PkuEvalError
+from .disclosure import Policy
+from .params import Params, load_params
 from .results import record
 from .text import t
 
 
 class Chapter:
-    """State of one chapter while its notebook runs: numbering, language, disclosure limit."""
+    """State of one chapter while its notebook runs: numbering, language, the suppression
+    policy (``ch.policy``: the one place that decides what is withheld)."""
 
-    def __init__(self, name: str, number: int, stage_data, params: dict,
+    def __init__(self, name: str, number: int, stage_data, params: Params,
                  results_file: Path | None):
         self.name = name
         self.number = number
         self.data = stage_data
         self.params = params
-        self.language = params.get("language", "nb")
-        self.min_cell = int(params.get("min_cell", 5))
-        self.waves = list(params.get("waves", ["T0", "T1", "T2"]))
+        self.language = params.language
+        self.policy = Policy(params.min_cell)
+        self.waves = list(params.waves)
         self.results_file = Path(results_file) if results_file else None
         self.fragments_dir: Path | None = None
         self._section = 0
@@ -91,9 +96,9 @@ class Chapter:
     def table(self, df: pd.DataFrame, columns: list[publish.Column], caption: str,
               source: str, note: str | None = None, secondary: list[str] | None = None) -> None:
         """A numbered table through the publishing path (disclosure control included);
-        ``secondary``: count columns forming a cross-table (see publish.secondary_suppression)."""
+        ``secondary``: count columns forming a cross-table (see Policy.table_mask)."""
         self._table += 1
-        markup, _ = publish.table_html(df, columns, min_cell=self.min_cell,
+        markup, _ = publish.table_html(df, columns, policy=self.policy,
                                        language=self.language,
                                        number=f"{self.number}.{self._table}", caption=caption,
                                        source=source, note=note, secondary=secondary)
@@ -126,13 +131,18 @@ class Chapter:
     def result(self, path: str, value, reason: str | None = None) -> None:
         record(self.results_file, path, value, reason)
 
+    def record(self, result) -> None:
+        """Record every results.json value of a chapter's result (its ``values``: path →
+        :class:`~pku_eval.values.Value`), nulls with their reason."""
+        for path, v in result.values.items():
+            record(self.results_file, path, v.estimate, v.reason)
+
     def build_results(self) -> dict:
         """The results.json values the other chapters of this build recorded so far (for the
         summary chapter, which runs after them). Empty when the chapter runs on its own."""
         from .results import merge, skeleton
 
-        res = skeleton(self.params.get("stage", "final"), self.waves,
-                       list(self.params.get("chapters", [])))
+        res = skeleton(self.params.stage, self.waves, list(self.params.chapters))
         if self.fragments_dir and self.fragments_dir.is_dir():
             for frag in sorted(self.fragments_dir.glob("*.json")):
                 if frag.stem != self.name:
@@ -154,20 +164,22 @@ def load_stage(data_dir: str | Path | None, cutoff_date, filter: dict | None = N
     return prepare(load(data_dir), cutoff_date, filter)
 
 
-def start(name: str, *, stage_file: str | None = None, data_dir: str | None = None,
-          results_file: str | None = None, fragments_dir: str | None = None,
-          chapter_number: int = 1, **params) -> Chapter:
-    """Open a chapter. In a build, ``stage_file`` points at the prepared data (loaded once per
-    build); run alone (JupyterLab), the chapter loads ``data_dir`` itself (demo by default)."""
+def start(name: str, *, params_file: str | None = None, stage_file: str | None = None,
+          data_dir: str | None = None, results_file: str | None = None,
+          fragments_dir: str | None = None, chapter_number: int = 1, **overrides) -> Chapter:
+    """Open a chapter. ``params_file``: the stage's params (the build writes them; run alone,
+    ``params/final.yml``), ``overrides`` of its keys checked like the file (e.g.
+    ``language="en"`` in JupyterLab). In a build, ``stage_file`` points at the prepared data
+    (loaded once per build); run alone, the chapter loads ``data_dir`` itself (demo by
+    default)."""
     plots.set_theme()
+    params = load_params(params_file, **overrides)
     if stage_file:
         from .store import open_stage
 
         stage = open_stage(Path(stage_file))
     else:
-        if "cutoff_date" not in params:
-            raise PkuEvalError("chapter.start needs cutoff_date (a params key)")
-        stage = load_stage(data_dir, params["cutoff_date"], params.get("filter"))
+        stage = load_stage(data_dir, params.cutoff_date, params.filter)
     from .chapters.spec import spec_of
 
     declared = spec_of(name).reads
@@ -183,10 +195,10 @@ def read_results(path: str | Path) -> dict | None:
     return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
 
 
-#: The names a chapter's parameters cell declares (params keys plus what the build injects).
-PARAM_NAMES = ("stage", "title", "cutoff_date", "waves", "chapters", "language", "min_cell",
-               "quality", "seed", "compare_with", "filter", "data_dir", "stage_file",
-               "results_file", "fragments_dir", "chapter_number")
+#: The names a chapter's parameters cell declares: what locates the stage (the build injects
+#: them; the params themselves are read from ``params_file``).
+PARAM_NAMES = ("params_file", "data_dir", "stage_file", "results_file", "fragments_dir",
+               "chapter_number")
 
 
 def params_from(namespace: dict) -> dict:

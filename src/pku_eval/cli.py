@@ -53,7 +53,7 @@ def _filter_arg(text: str) -> dict:
 
 
 def _demo(args) -> int:
-    from .demo import DEFAULT_PARTICIPANTS, DEFAULT_SEED, write_demo
+    from .demo import DEFAULT_PARTICIPANTS, DEFAULT_SEED, mark_demo, write_demo
     from .io import convert_dir
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
@@ -67,6 +67,7 @@ def _demo(args) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             write_demo(Path(tmp), participants=n, seed=seed)
             paths = convert_dir(Path(tmp), out, args.format)
+    mark_demo(out, seed=seed, participants=n)  # a build recognises demo data by this marker
     print(f"wrote {len(paths)} files to {out} (seed {seed}, {n} participants)")
     return 0
 
@@ -103,26 +104,53 @@ def _codebook(args) -> int:
     import pandas as pd
 
     from .codebook import CONTRACT_VERSION, dictionary, scale_rows
+    from .text import t
 
+    lang = args.language
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    variables = pd.DataFrame(dictionary(args.language))
-    scales = pd.DataFrame(scale_rows(args.language))
-    variables.to_csv(out / f"codebook-{args.language}.csv", index=False, encoding="utf-8")
-    scales.to_csv(out / f"codebook-scales-{args.language}.csv", index=False, encoding="utf-8")
-    title = ("Kodebok" if args.language == "nb" else "Codebook") + \
-        f" – PKU data contract v{CONTRACT_VERSION}"
-    parts = [f"<!DOCTYPE html><html lang='{args.language}'><head><meta charset='utf-8'>"
-             f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;"
-             "margin:2rem}}table{{border-collapse:collapse;font-size:.85rem}}td,th{{border:"
-             "1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}}</style>"
-             f"</head><body><h1>{html.escape(title)}</h1>"]
-    parts.append(scales.to_html(index=False, escape=True, border=0))
+    variables = pd.DataFrame(dictionary(lang))
+    scales = pd.DataFrame(scale_rows(lang))
+    variables.to_csv(out / f"codebook-{lang}.csv", index=False, encoding="utf-8")
+    scales.to_csv(out / f"codebook-scales-{lang}.csv", index=False, encoding="utf-8")
+
+    def cell(v) -> str:  # yes/no in the page's language, never True/False
+        if isinstance(v, bool):
+            return t("cbk_yes" if v else "cbk_no", lang)
+        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+    def table(frame, columns) -> str:
+        head = "".join(f"<th scope='col'>{html.escape(label)}</th>" for _, label in columns)
+        rows = "".join("<tr>" + "".join(f"<td>{html.escape(cell(r[c]))}</td>" for c, _ in columns)
+                       + "</tr>" for r in frame.to_dict("records"))
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+    title = t("cbk_title", lang, version=CONTRACT_VERSION)
+    css = ("body{font-family:sans-serif;margin:2rem;color:#1d1d1f}"
+           "table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1.5rem}"
+           "td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}"
+           "th{background:#f3f3f5}")
+    parts = [(f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+              f"<meta name='generator' content='pku-eval'><title>{html.escape(title)}</title>"
+              f"<style>{css}</style></head><body><h1>{html.escape(title)}</h1>"),
+             f"<h2>{html.escape(t('cb_scales', lang))}</h2>",
+             table(scales, [("label", t("cb_h_scale", lang)), ("items", t("cb_h_items", lang)),
+                            ("reversed", t("cb_h_reversed", lang)),
+                            ("min_items", t("cb_h_min_items", lang)),
+                            ("range", t("cb_h_range", lang))])]
+    columns = [("variable", t("cb_h_variable", lang)), ("label", t("cb_h_label", lang)),
+               ("type", t("cb_h_type", lang)), ("range", t("cb_h_range", lang)),
+               ("codes", t("cb_h_codes", lang)), ("missing", t("cb_h_missing", lang)),
+               ("scale", t("cb_h_scale", lang)), ("unique", t("cbk_h_unique", lang)),
+               ("references", t("cbk_h_references", lang))]
     for name, sub in variables.groupby("file", sort=False):
-        parts.append(f"<h2>{html.escape(name)}</h2>")
-        parts.append(sub.drop(columns=["file"]).to_html(index=False, escape=True, border=0))
+        required = bool(sub["required_file"].iloc[0])
+        parts.append(f"<h2>{html.escape(t('cb_file', lang, file=name))}</h2>"
+                     f"<p>{html.escape(t('cbk_required', lang))}: "
+                     f"{html.escape(cell(required))}</p>")
+        parts.append(table(sub, columns))
     parts.append("</body></html>")
-    (out / f"codebook-{args.language}.html").write_text("\n".join(parts), encoding="utf-8")
+    (out / f"codebook-{lang}.html").write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote the codebook ({len(variables)} variables) to {out}")
     return 0
 
@@ -131,11 +159,29 @@ def _new_chapter(args) -> int:
     from .notebook_template import new_chapter
 
     try:
-        path = new_chapter(args.name)
+        paths = new_chapter(args.name)
     except (ValueError, FileExistsError) as exc:
         raise PkuEvalError(str(exc)) from None
-    print(f"created {path} (and its .py twin); add '{args.name}' to chapters: in params/*.yml")
+    shown = "\n  ".join(str(p) for p in paths)
+    print(f"created (with the notebook's .py twin):\n  {shown}\n"
+          f"add '{args.name}' to chapters: in params/*.yml")
     return 0
+
+
+def _disclosure_audit(args) -> int:
+    from .audit import audit_report
+
+    found = []
+    for d in args.reports:
+        d = Path(d)
+        if not (d / "report.html").is_file():
+            raise PkuEvalError(f"{d}: no report.html here (give a report folder)")
+        found += audit_report(d, args.min_cell)
+    for f in found:
+        print(f)
+    print(f"disclosure audit of {len(args.reports)} report(s): "
+          + (f"{len(found)} hidden count(s) recoverable" if found else "nothing recovered"))
+    return 1 if found else 0
 
 
 def _pseudonymise(args) -> int:
@@ -148,6 +194,15 @@ def _pseudonymise(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pku-eval", description=__doc__)
+    parser.add_argument("--version", action="store_true",
+                        help="print the version (package version and git commit) and exit")
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv and argv[0] == "--version":  # no command needed (the subcommand is required)
+        from .version import version_string
+
+        print(f"pku-eval {version_string()}")
+        return 0
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo-data", help="write synthetic data that follow the data contract")
@@ -189,6 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("new-chapter", help="create a chapter notebook from the template")
     p.add_argument("name", help="lower-case name, e.g. caseload_trends")
     p.set_defaults(func=_new_chapter)
+
+    p = sub.add_parser("disclosure-audit",
+                       help="try to recover hidden counts from published reports")
+    p.add_argument("reports", nargs="+", metavar="REPORT_DIR",
+                   help="report folders (each with report.html and results.json)")
+    p.add_argument("--min-cell", type=int, default=None,
+                   help="the limit to check against (default: the one each report states)")
+    p.set_defaults(func=_disclosure_audit)
 
     p = sub.add_parser("pseudonymise",
                        help="replace an identifier column by keyed hashes (HMAC-SHA256)")

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import FILES
+from .demo_marker import DEMO_MARKER, is_demo, mark_demo  # noqa: F401  (the demo marker)
 
 __all__ = [
     "DEFAULT_PARTICIPANTS",

@@ -1,5 +1,5 @@
 """Writing a chapter notebook in the house style: a researcher's note (not in the report), the
-``parameters`` cell with defaults that run on the demo data, the ``chapter.start`` cell, then
+``parameters`` cell (what locates the stage; its defaults run on the demo data), the ``chapter.start`` cell, then
 one cell per section.
 
 ``pku-eval new-chapter NAME`` uses this; so can a script that (re)writes a notebook's cells.
@@ -14,20 +14,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from . import config
 
-PARAMETERS_CELL = '''# Parameters: the defaults run on the demo data (press "Run all" in JupyterLab).
-# A build injects the values of its params file (params/*.yml) after this cell.
-stage = "final"
-title = "PKU – demo"
-cutoff_date = "2016-12-31"
-waves = ["T0", "T1", "T2"]
-chapters = ["data_quality", "participants"]
-language = "nb"
-min_cell = 5
-quality = {"min_response_rate": 0.70, "max_response_gap": 0.10}
-seed = 2016
-compare_with = None
-filter = None
-# set by the build (data_dir None = the demo data in data/demo/):
+PARAMETERS_CELL = '''# Parameters: what locates the stage; None runs on the demo data with params/final.yml
+# (press "Run all" in JupyterLab). A build injects its own values after this cell.
+params_file = None
 data_dir = None
 stage_file = None
 results_file = None
@@ -83,27 +72,127 @@ def write_twin(path: Path) -> Path:
 
 
 STARTER_CELLS = [
-    'ch.heading("{title}", raw=True)\n'
-    'ch.text("Skriv innledningen her: hva kapitlet viser og hvorfor.", raw=True)',
-    'ch.section("Første avsnitt", raw=True)\n'
-    '# Vis tabeller og figurer gjennom ch.table / ch.figure (nummerering og personvern);\n'
-    '# tall i teksten formateres med pku_eval.text (fmt_num, fmt_pct).\n'
-    'ch.text(f"Datagrunnlaget har {len(ch.data.analysed)} deltakere i analysene.", raw=True)',
+    'ch.heading("{name}_title")\n'
+    'result = content.compute(ch.data, ch.params)\n'
+    'ch.record(result)\n'
+    'content.show_intro(ch, result)',
 ]
 
+#: The files of a new chapter's package (``{name}``, ``{title}`` filled in).
+PACKAGE_FILES = {
+    "__init__.py": '''"""Chapter '{name}': its computations and pages are in ``content``, its declared spec in
+``spec``. Attributes of ``content`` are reached from here on first use, so that reading the spec
+(the build does) imports nothing heavy."""
 
-def new_chapter(name: str, notebooks_dir: Path | None = None) -> Path:
-    """Create a new chapter notebook from the template (``pku-eval new-chapter``)."""
-    import re
+import importlib
 
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        raise ValueError(f"chapter name {name!r}: use lower-case letters, digits and _")
-    path = Path(notebooks_dir or config.NOTEBOOKS_DIR) / f"{name}.ipynb"
-    if path.exists():
-        raise FileExistsError(f"{path} exists already")
-    cells = [c.replace("{title}", name.replace("_", " ").capitalize()) for c in STARTER_CELLS]
-    return write_chapter_notebook(name, cells, notebooks_dir=notebooks_dir, module=False,
-                                  note="New chapter: replace the starter cells. As the "
-                                       "chapter grows, give it a package src/pku_eval/"
-                                       f"chapters/{name}/ (spec.py, content.py; see the "
-                                       "README's 'Adding a chapter').")
+from .spec import SPEC  # noqa: F401
+
+
+def __getattr__(attr: str):
+    if attr.startswith("__"):
+        raise AttributeError(attr)
+    content = importlib.import_module(f"{{__name__}}.content")
+    return content if attr == "content" else getattr(content, attr)
+''',
+    "spec.py": '''"""What the '{name}' chapter declares to the build (kept free of heavy imports)."""
+
+from ..spec import ChapterSpec
+
+SPEC = ChapterSpec(
+    reads=(),    # contract files beyond offices, participants and outcomes, e.g. ("survey",)
+    owns=(),     # results.json sections this chapter fills
+    after=(),    # chapters it must run after
+)
+''',
+    "content.py": '''"""Chapter '{name}': replace this starter with the chapter's computation and pages.
+
+``compute`` is pure (it changes neither the data nor the params) and returns a frozen result
+whose published numbers are values decided by the suppression policy; ``show_…`` functions
+turn the result into text, tables and figures. Texts are in ``texts/<language>/{name}.yml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ...chapter import Chapter
+from ...disclosure import Policy
+from ...params import Params
+from ...values import Value, frozen_values
+
+
+@dataclass(frozen=True)
+class Result:
+    analysed: Value                  # participants in the analyses
+    values: Mapping[str, Value]      # results.json path -> value (none yet)
+
+
+def compute(data, params: Params) -> Result:
+    """The chapter's numbers from the prepared stage data."""
+    policy = Policy(params.min_cell)
+    return Result(analysed=policy.count(len(data.analysed)), values=frozen_values({{}}))
+
+
+def show_intro(ch: Chapter, result: Result) -> None:
+    ch.text("{name}_intro", n=ch.policy.prose(result.analysed.n, ch.language))
+''',
+}
+
+#: The chapter's text catalogue per language.
+TEXT_FILES = {
+    "nb": '''# Texts of the chapter '{name}', in Norwegian (bokmål). Keep each key and {{placeholder}};
+# the same keys must be in ../en/{name}.yml.
+
+{name}_title: >-
+  {title}
+
+{name}_intro: >-
+  Skriv innledningen her: hva kapitlet viser og hvorfor. Datagrunnlaget har {{n}} deltakere i
+  analysene.
+''',
+    "en": '''# Texts of the chapter '{name}', in English. Keep each key and {{placeholder}}; the same
+# keys must be in ../nb/{name}.yml.
+
+{name}_title: >-
+  {title}
+
+{name}_intro: >-
+  Write the introduction here: what the chapter shows and why. The analyses include {{n}}
+  participants.
+''',
+}
+
+
+def new_chapter(name: str, notebooks_dir: Path | None = None,
+                package_dir: Path | None = None) -> list[Path]:
+    """Create a new chapter (``pku-eval new-chapter``): its notebook (and twin), its package
+    ``chapters/<name>/`` (spec, content, ``__init__``) and its text catalogues in every
+    language. Nothing is overwritten: an existing file of any of them refuses the whole."""
+    from .params import is_plain_name
+
+    if not is_plain_name(name):
+        raise ValueError(f"chapter name {name!r}: use lower-case letters, digits and _, "
+                         "starting with a letter (at most 64 characters)")
+    package_dir = Path(package_dir or config.PACKAGE_DIR)
+    notebook = Path(notebooks_dir or config.NOTEBOOKS_DIR) / f"{name}.ipynb"
+    title = name.replace("_", " ").capitalize()
+    files = {package_dir / "chapters" / name / f: text for f, text in PACKAGE_FILES.items()}
+    files.update({package_dir / "texts" / lang / f"{name}.yml": text
+                  for lang, text in TEXT_FILES.items()})
+    taken = [p for p in [notebook, notebook.with_suffix(".py"), *files] if p.exists()]
+    if taken:
+        raise FileExistsError(f"{taken[0]} exists already; nothing was created")
+    written = []
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.format(name=name, title=title), encoding="utf-8")
+        written.append(path)
+    cells = [c.replace("{name}", name) for c in STARTER_CELLS]
+    written.insert(0, write_chapter_notebook(
+        name, cells, notebooks_dir=notebooks_dir, module=True,
+        note=f"New chapter: compute in `pku_eval.chapters.{name}.content`, texts in "
+             f"`texts/nb/{name}.yml` and `texts/en/{name}.yml`; see the README's "
+             "'Adding a chapter'."))
+    return written

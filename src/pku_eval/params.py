@@ -108,6 +108,19 @@ class Quality:
 
 
 @dataclass(frozen=True)
+class AnalysisPlan:
+    """The pre-specified plan, in brief: the primary outcome and its fixed horizon."""
+
+    primary: str = "employment"
+    horizon_months: int = 12
+
+    @property
+    def horizon_days(self) -> float:
+        """The horizon in days after enrolment (months × 30.4375; 365.25 for 12 months)."""
+        return self.horizon_months * 30.4375
+
+
+@dataclass(frozen=True)
 class Params:
     stage: str
     title: str
@@ -120,6 +133,7 @@ class Params:
     seed: int = 2016
     compare_with: str | None = None
     filter: dict | None = None
+    analysis_plan: AnalysisPlan = field(default_factory=AnalysisPlan)
 
     def notebook_parameters(self) -> dict:
         """The params as papermill parameters (plain JSON types)."""
@@ -148,11 +162,15 @@ _KEYS = {
     "seed": "a whole number from 0 to 2**32 - 1",
     "compare_with": "a path to an interim results.json (ending in .json), or empty",
     "filter": "a mapping {project: <code>} or {office: <code>}, the code " + _PLAIN_NAME,
+    "analysis_plan": "a mapping with primary (employment) and horizon_months (1 to 120)",
 }
 
 
-def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None = None) -> Params:
-    """Check a params mapping and return :class:`Params`; every problem is reported at once."""
+def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None = None,
+                 check_notebooks: bool = True) -> Params:
+    """Check a params mapping and return :class:`Params`; every problem is reported at once.
+    ``check_notebooks=False``: the chapters need not have notebooks here (a chapter reading
+    its build's params: the build checked them)."""
     if not isinstance(raw, dict):
         raise ParamsError(f"{source}: expected a YAML mapping of keys to values, "
                           f"got {quote(raw)}")
@@ -207,7 +225,7 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             if odd:
                 errs.append(f"{source}: key 'chapters': expected each chapter to be "
                             f"{_PLAIN_NAME} naming a notebook in notebooks/, got {_some(odd)}")
-            missing = [f"{c}.ipynb" for c in v if is_plain_name(c)
+            missing = [f"{c}.ipynb" for c in v if is_plain_name(c) and check_notebooks
                        and not (Path(notebooks_dir) / f"{c}.ipynb").is_file()]
             if missing:
                 errs.append(f"{source}: key 'chapters': no notebook {_some(missing)} in "
@@ -261,6 +279,30 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             out["compare_with"] = v
         else:
             bad("compare_with", v)
+    if "analysis_plan" in raw:
+        v = raw["analysis_plan"]
+        if not isinstance(v, dict):
+            bad("analysis_plan", v)
+        else:
+            plan = {}
+            unknown = [f"analysis_plan.{k}" for k in v if k not in ("primary", "horizon_months")]
+            if unknown:
+                errs.append(f"{source}: unknown key{'s' if len(unknown) > 1 else ''} "
+                            f"{_some(unknown)} (known: primary, horizon_months)")
+            if "primary" in v:
+                if v["primary"] == "employment":
+                    plan["primary"] = v["primary"]
+                else:
+                    errs.append(f"{source}: key 'analysis_plan.primary': expected employment "
+                                f"(the trial's primary outcome), got {quote(v['primary'])}")
+            if "horizon_months" in v:
+                h = v["horizon_months"]
+                if isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 120:
+                    plan["horizon_months"] = h
+                else:
+                    errs.append(f"{source}: key 'analysis_plan.horizon_months': expected a whole "
+                                f"number of months from 1 to 120, got {quote(h)}")
+            out["analysis_plan"] = AnalysisPlan(**plan)
     if "filter" in raw:
         v = raw["filter"]
         if v is None:
@@ -333,7 +375,8 @@ def _yaml_message(name: str, exc: Exception) -> str:
     return f"{name}{where}: {prefix}{_first_line(str(problem))}"
 
 
-def read_params(path: Path, notebooks_dir: Path | None = None) -> Params:
+def read_params(path: Path, notebooks_dir: Path | None = None,
+                check_notebooks: bool = True) -> Params:
     """Read and check a params YAML file (at most :data:`MAX_PARAMS_BYTES`, no anchors)."""
     path = Path(path)
     name = _cut(path.name, 60)
@@ -360,7 +403,29 @@ def read_params(path: Path, notebooks_dir: Path | None = None) -> Params:
         raise ParamsError(f"{name}: not valid YAML: nested too deeply") from None
     except (ValueError, TypeError, OverflowError) as exc:  # a value no constructor took
         raise ParamsError(f"{name}: not valid YAML: {_first_line(str(exc))}") from None
-    return parse_params(raw, source=name, notebooks_dir=notebooks_dir)
+    return parse_params(raw, source=name, notebooks_dir=notebooks_dir,
+                        check_notebooks=check_notebooks)
+
+
+def load_params(params_file: str | Path | None = None, **overrides) -> Params:
+    """The frozen :class:`Params` a chapter runs with: those of ``params_file`` (the build
+    writes the resolved params of its stage as JSON, a subset of YAML; run on its own, a
+    chapter uses the demo's ``params/final.yml``), with ``overrides`` (e.g. ``min_cell=1`` in
+    a test), checked like a params file. Defaults live once: in :class:`Params`."""
+    path = Path(params_file) if params_file else config.PARAMS_DIR / "final.yml"
+    if not overrides:
+        return read_params(path, check_notebooks=False)
+    raw = {**read_params(path, check_notebooks=False).notebook_parameters(), **overrides}
+    return parse_params(raw, source=f"{_cut(path.name, 60)} with {', '.join(overrides)}",
+                        check_notebooks=False)
+
+
+def write_params(params: Params, path: Path) -> Path:
+    """Write ``params`` as JSON (read back by :func:`load_params`)."""
+    import json
+
+    Path(path).write_text(json.dumps(params.notebook_parameters(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return Path(path)
 
 
 def parse_filter(value) -> dict:

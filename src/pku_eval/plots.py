@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .codebook import ARMS  # noqa: E402
-from .text import arm_name, fmt_int, t  # noqa: E402
+from .text import arm_name, t  # noqa: E402
 
 ARM_COLOURS = {"treatment": "#0072B2", "internal_control": "#E69F00",
                "external_control": "#009E73", "all": "#555555"}
@@ -55,17 +55,11 @@ def response_figure(rates: pd.DataFrame, waves: list[str], language: str, mask=N
     return fig
 
 
-def flow_figure(flow: pd.DataFrame, waves: list[str], language: str, min_cell: int):
+def flow_figure(flow: pd.DataFrame, waves: list[str], language: str, policy):
     """CONSORT-style flow: one column of boxes per arm (enrolled → withdrawn → analysed → with
-    register data → answered each wave). Counts below ``min_cell`` show as '*'."""
-    from .publish import HIDDEN, MARK
-
+    register data → answered each wave). Counts the ``policy`` withholds show as its marker."""
     def show(v) -> str:
-        if v is HIDDEN:
-            return MARK
-        if pd.isna(v):
-            return "–"
-        return MARK if 0 < v < min_cell else fmt_int(v, language)
+        return policy.cell(v, None, language)
 
     steps = [("enrolled", t("enrolled", language)), ("withdrawn", t("withdrawn", language)),
              ("analysed", t("analysed", language)), ("with_outcome", t("with_outcome", language))]

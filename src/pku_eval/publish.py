@@ -1,8 +1,9 @@
 """The one publishing path: every table and figure that reaches a report passes through here.
 
-Disclosure control happens here, by construction: counts below ``min_cell`` (but above 0) are
-replaced by a marker, and so are shares, means and other statistics computed from fewer than
-``min_cell`` people. (Secondary suppression is the next step of this module.)
+Disclosure control happens here, by construction: what the suppression policy
+(:mod:`pku_eval.disclosure`) withholds — counts of 1 … ``min_cell`` − 1 people, statistics
+resting on fewer than ``min_cell``, the cells secondary suppression adds — is rendered as the
+marker, and the note under the table says so.
 """
 
 from __future__ import annotations
@@ -15,78 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .disclosure import HIDDEN, MARK, Policy
 from .text import fmt_int, fmt_num, fmt_pct, t
-
-MARK = "*"
-
-
-class _Hidden:
-    """A cell withheld by a rule of the chapter (e.g. a difference that would reveal a
-    suppressed count); rendered like any suppressed cell."""
-
-    def __repr__(self) -> str:
-        return "HIDDEN"
-
-
-HIDDEN = _Hidden()
-
-
-def suppress_counts(values: pd.Series, min_cell: int) -> pd.Series:
-    """Boolean mask: counts in 1 … ``min_cell`` − 1 (zero is not disclosive and is kept).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> suppress_counts(pd.Series([0, 1, 4, 5, 12]), 5).tolist()
-    [False, True, True, False, False]
-    """
-    hidden = pd.Series([x is HIDDEN for x in values], index=getattr(values, "index", None))
-    v = pd.to_numeric(pd.Series(values).where(~hidden.to_numpy(), np.nan), errors="coerce")
-    return (((v > 0) & (v < min_cell)).fillna(False) | hidden.to_numpy()).astype(bool)
-
-
-def suppress_by_base(base: pd.Series, min_cell: int) -> pd.Series:
-    """Boolean mask: statistics computed from fewer than ``min_cell`` people (base 1 … min_cell−1)."""
-    return suppress_counts(base, min_cell)
-
-
-def secondary_suppression(counts: np.ndarray, primary: np.ndarray) -> np.ndarray:
-    """Complementary suppression for a table of counts whose row and column totals are known.
-
-    A suppressed cell that is the only one suppressed in its row (or column) could be recovered
-    by subtracting the others from the total; so the smallest other positive cell of that row
-    (or column) is suppressed too, until every row and column with a suppressed cell has at
-    least two (the rule Statistics Norway and NAV apply to published tables).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> c = np.array([[3, 10, 20], [12, 15, 30]])
-    >>> secondary_suppression(c, c < 5).astype(int).tolist()
-    [[1, 1, 0], [1, 1, 0]]
-    """
-    counts = np.asarray(counts, dtype=float)
-    mask = np.asarray(primary, dtype=bool).copy()
-    if counts.ndim != 2 or not mask.any():
-        return mask
-    changed = True
-    while changed:
-        changed = False
-        for axis in (1, 0):
-            c = counts if axis == 1 else counts.T
-            m = mask if axis == 1 else mask.T
-            if c.shape[1] < 2:
-                continue
-            for i in np.flatnonzero(m.sum(axis=1) == 1):
-                free = np.flatnonzero(~m[i])
-                if free.size == 0:
-                    continue
-                positive = free[c[i, free] > 0]
-                pool = positive if positive.size else free
-                j = pool[np.argmin(c[i, pool])]
-                m[i, j] = True
-                changed = True
-    return mask
 
 
 @dataclass
@@ -94,9 +25,12 @@ class Column:
     """How one table column is published.
 
     kind: ``text`` | ``count`` | ``pct`` | ``num`` | ``cell``; ``base``: the column holding the
-    number of people a ``pct``/``num`` value rests on (suppressed when that is below min_cell).
-    ``cell``: text already formatted by :func:`count_cell` (disclosure control applied there),
-    aligned as a number.
+    number of people a ``pct``/``num`` value rests on (suppressed when that is below min_cell);
+    ``of``: the count column a share is the share of (``base`` is then its denominator): the
+    share is withheld with that count, and whenever share × base would give a withheld count
+    (the count column need not be shown).
+    ``cell``: text already formatted by :meth:`~pku_eval.disclosure.Policy.cell` (disclosure
+    control applied there), aligned as a number.
     """
 
     name: str
@@ -104,9 +38,10 @@ class Column:
     kind: str = "text"
     base: str | None = None
     decimals: int = 1
+    of: str | None = None
 
 
-def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, language: str,
+def table_html(df: pd.DataFrame, columns: list[Column], *, policy: Policy, language: str,
                number: str, caption: str, source: str, note: str | None = None,
                secondary: list[str] | None = None) -> tuple[str, int]:
     """Render a table as accessible HTML with disclosure control applied.
@@ -121,21 +56,31 @@ def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, langua
     masks = {}
     for col in columns:
         if col.kind == "count":
-            masks[col.name] = suppress_counts(df[col.name], min_cell).to_numpy()
+            masks[col.name] = policy.count_mask(df[col.name]).to_numpy()
         elif col.kind in ("pct", "num") and col.base:
-            masks[col.name] = suppress_by_base(df[col.base], min_cell).to_numpy()
+            masks[col.name] = policy.base_mask(df[col.base]).to_numpy()
         else:
             masks[col.name] = np.zeros(len(df), dtype=bool)
     if secondary:
         counts = df[secondary].map(lambda x: np.nan if x is HIDDEN else x).apply(
             pd.to_numeric, errors="coerce").fillna(0).to_numpy()
         primary = np.column_stack([masks[c] for c in secondary])
-        final = secondary_suppression(counts, primary)
+        final = policy.table_mask(counts, primary)
         for k, c in enumerate(secondary):
             masks[c] = final[:, k]
-        for col in columns:
-            if col.base in secondary:
-                masks[col.name] = masks[col.name] | masks[col.base]
+    for col in columns:  # a cell the policy withheld before (HIDDEN), whatever its kind
+        masks[col.name] = masks[col.name] | np.array([x is HIDDEN for x in df[col.name]],
+                                                     dtype=bool)
+    for col in columns:  # a statistic resting on a withheld base is withheld with it
+        if col.base in masks:
+            masks[col.name] = masks[col.name] | masks[col.base]
+    for col in columns:  # a share is withheld with the count it is the share of
+        if col.of in masks:
+            masks[col.name] = masks[col.name] | masks[col.of]
+    for col in columns:  # a share reveals its count (share × base): withheld with it
+        if col.kind == "pct" and col.base and col.of:
+            masks[col.name] = masks[col.name] | policy.revealing_shares(df[col.name],
+                                                                        df[col.base])
     for i, (_, row) in enumerate(df.iterrows()):
         cells = []
         for col in columns:
@@ -159,12 +104,19 @@ def table_html(df: pd.DataFrame, columns: list[Column], *, min_cell: int, langua
             cells.append(f"<td{cls}>{html.escape(s)}</td>")
         body_rows.append("<tr>" + "".join(cells) + "</tr>")
     num_cls = ' class="num"'
+    index = {c.name: i for i, c in enumerate(columns)}
+
+    def kind(c: Column) -> str:  # what the disclosure audit reads (tables.json)
+        base = f' data-base="{index[c.base]}"' if c.base in index else ""
+        of = f' data-of="{index[c.of]}"' if c.of in index else ""
+        return f' data-kind="{c.kind}"{base}{of}'
+
     head = "".join(
-        f'<th scope="col"{num_cls if c.kind != "text" else ""}>{html.escape(c.header)}</th>'
-        for c in columns)
+        f'<th scope="col"{num_cls if c.kind != "text" else ""}{kind(c)}>'
+        f'{html.escape(c.header)}</th>' for c in columns)
     notes = [f'{html.escape(t("source", language))}: {html.escape(source)}.']
     if suppressed:
-        notes.append(html.escape(t("suppressed_note", language, min_cell=min_cell)))
+        notes.append(html.escape(t("suppressed_note", language, min_cell=policy.min_cell)))
     if note:
         notes.append(html.escape(note))
     label = t("table", language)
@@ -204,30 +156,4 @@ def figure_html(fig, *, language: str, number: str, caption: str, source: str,
             f'<p class="pku-source">{" ".join(notes)}</p></figure>')
 
 
-def count_cell(n, share=None, min_cell: int = 5, language: str = "nb", hidden: bool = False,
-               decimals: int = 1) -> str:
-    """'84 (46,7)': a count with its share in percent, or the marker when the count is below
-    ``min_cell`` or ``hidden`` (e.g. by secondary suppression). For ``kind='cell'`` columns."""
-    if n is None or (isinstance(n, float) and np.isnan(n)):
-        return "–"
-    if hidden or 0 < n < min_cell:
-        return MARK
-    if share is None or (isinstance(share, float) and np.isnan(share)):
-        return fmt_int(n, language)
-    return f"{fmt_int(n, language)} ({fmt_num(100 * share, decimals, language)})"
-
-
-def publish_count(value, min_cell: int):
-    """A count for results.json: the value, or None when disclosure control withholds it."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return None if 0 < value < min_cell else value
-
-
-def fmt_published(value, min_cell: int, language: str) -> str:
-    """A count for prose: the number, or the marker when it is withheld."""
-    return MARK if publish_count(value, min_cell) is None and value else fmt_int(value, language)
-
-
-__all__ = ["Column", "table_html", "secondary_suppression", "HIDDEN", "count_cell", "figure_html", "suppress_counts", "suppress_by_base",
-           "publish_count", "fmt_published", "MARK", "fmt_pct"]
+__all__ = ["Column", "table_html", "figure_html", "fmt_pct"]

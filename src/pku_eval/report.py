@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import importlib.metadata
 import re
-import subprocess
 from pathlib import Path
 
 import nbformat
@@ -80,15 +79,9 @@ def toc_html(body: str) -> str:
 
 def git_state() -> tuple[str, bool]:
     """(commit, dirty) of the project checkout; ('unknown', False) outside git."""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.PROJECT_ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                                cwd=config.PROJECT_ROOT, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        return commit, bool(status)
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown", False
+    from .version import git_state as state
+
+    return state()
 
 
 def package_versions() -> dict[str, str]:
@@ -129,27 +122,79 @@ def appendix_html(params: Params, sha256: dict[str, str], durations: dict[str, f
         "</section>")
 
 
+def report_title(params: Params) -> str:
+    """The report's title; a report filtered to a project or office names it."""
+    from .codebook import OFFICES, office_label
+
+    lang = params.language
+    title = params.title
+    for key, code in (params.filter or {}).items():
+        if key == "project":
+            name = OFFICES.var("project").code_label(str(code), lang)
+            title = t("title_project", lang, title=title, name=name)
+        else:
+            title = t("title_office", lang, title=title, name=office_label(str(code), lang))
+    return title
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (safe inside a ``<style>`` element too)."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return '"' + text.replace("\n", " ") + '"'
+
+
+def page_css(language: str) -> str:
+    """The language's page numbers for print (``Side 3 av 79``) as a CSS ``content`` value."""
+    a, b = "\x00PAGE\x00", "\x00PAGES\x00"
+    text = t("page_of", language, page=a, pages=b)
+    out = _css_string(text)
+    return (out.replace(a, '" counter(page) "').replace(b, '" counter(pages) "')
+            .replace(' ""', "").replace('"" ', ""))
+
+
 def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
-           durations: dict[str, float], built: str) -> str:
-    """The report as one HTML string."""
+           durations: dict[str, float], built: str, *, demo: bool = False,
+           data_label: str | None = None) -> str:
+    """The report as one HTML string. ``demo``: built on demo data (the data folder carries
+    the demo marker): DEMO on the title page and in the header of every screen and page.
+    ``data_label``: the data folder's name, shown as the data source of real data."""
     from nbconvert import HTMLExporter
+
+    from .version import version_string
 
     lang = params.language
     nb = combine(notebooks)
     exporter = HTMLExporter(template_name="pku", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
+    title = report_title(params)
     resources = {"pku": {
         "lang": "nb" if lang != "en" else "en",
         "version": __version__,
-        "title": params.title,
+        "min_cell": params.min_cell,
+        "title": title,
         "css": (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
+        "page_css": page_css(lang),
+        "head_css": _css_string(" · ".join(
+            ([t("demo_tag", lang)] if demo else []) + [title, t(f"stage_{params.stage}", lang)])),
         "contents": t("contents", lang),
+        "stage": params.stage,
         "stage_label": t(f"stage_{params.stage}", lang),
+        "filter": ",".join(f"{k}={v}" for k, v in (params.filter or {}).items()),
+        "cutoff_iso": str(params.cutoff_date),
         "cutoff_label": t("cutoff", lang),
         "cutoff": fmt_date(params.cutoff_date, lang),
         "built_label": t("built", lang),
         "built": built,
+        "status_label": t("status", lang),
+        "status": t(f"status_{params.stage}", lang),
+        "version_label": t("version", lang),
+        "full_version": f"pku-eval {version_string()}",
+        "source_label": t("data_source", lang),
+        "source": t("data_demo", lang) if demo else (data_label or "–"),
+        "demo": demo,
+        "demo_tag": t("demo_tag", lang),
+        "demo_notice": t("demo_notice", lang),
     }}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     appendix = appendix_html(params, sha256, durations, built, lang, len(notebooks) + 1)

@@ -24,6 +24,8 @@ def required_paths(waves: list[str]) -> list[str]:
     paths += ["quality.flags"]
     paths += [f"employment.rate.{a}" for a in ARMS]
     paths += ["employment.risk_difference", "time_to_work.hazard_ratio"]
+    paths += ["employment.risk_difference_stratified", "employment.horizon.risk_difference",
+              "time_to_work.rmst_difference"]
     for s in SURVEY_SCALES:
         paths.append(f"scales.{s}.alpha")
         paths += [f"scales.{s}.arm_by_wave.{w}" for w in waves if w != "T0"]

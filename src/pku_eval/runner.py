@@ -16,18 +16,23 @@ from . import config, safety
 from .cache import CACHE_VERSION, digest, entry_path, log, reason, store_entry
 from .errors import BuildError
 from .execute import ChapterOutcome, ChapterTask, default_scrub, run_chapter
-from .params import Params
+from .params import Params, write_params
+
+#: The resolved params of a stage, written in its work folder for the chapters to read.
+PARAMS_FILE = "params.json"
 
 
 def chapter_task(name: str, number: int, params: Params, workdir: Path, stage_dir: Path,
-                 data_dir: Path) -> ChapterTask:
+                 data_dir: Path, write: bool = True) -> ChapterTask:
     """What a worker needs to run chapter ``name`` into ``workdir/notebooks`` (absolute paths
     only: nothing depends on a working directory)."""
     frag = workdir / "fragments" / f"{name}.json"
-    parameters = params.notebook_parameters()
-    parameters.update(stage_file=str(stage_dir), results_file=str(frag),
-                      fragments_dir=str(frag.parent), chapter_number=number,
-                      data_dir=str(data_dir))
+    params_file = workdir / PARAMS_FILE
+    if write and not params_file.exists():
+        write_params(params, params_file)
+    parameters = dict(params_file=str(params_file), stage_file=str(stage_dir),
+                      results_file=str(frag), fragments_dir=str(frag.parent),
+                      chapter_number=number, data_dir=str(data_dir))
     return ChapterTask(
         name=name, parameters=parameters,
         notebook_in=str(config.NOTEBOOKS_DIR / f"{name}.ipynb"),

@@ -9,9 +9,6 @@ from ... import codebook
 from ...chapter import Chapter
 from ...publish import Column
 
-#: Contract files this chapter reads besides offices, participants and outcomes (the
-#: build re-runs it when one of them changes; reading another raises an error).
-
 
 def show_scales(ch: Chapter) -> None:
     ch.section("cb_scales")

@@ -2,67 +2,127 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from ... import plots, quality
 from ...chapter import Chapter
-from ...publish import Column, suppress_by_base
+from ...disclosure import Policy, protect
+from ...params import Params
+from ...publish import Column
 from ...text import arm_name, fmt_int, fmt_pct
+from ...values import Value, frozen_values
 
-#: This chapter summarises every file of the data directory.
+ARMS_ALL = ("treatment", "internal_control", "external_control", "all")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Response:
-    due: pd.DataFrame          # participant × wave
-    by_arm: pd.DataFrame       # wave × arm
-    rates: dict                # response.<wave>.<arm|all>
-    flags: list[dict]
+    """The response part of the chapter: due and answered per participant × wave, the tables
+    per arm and per office with what the suppression policy withholds in them, the rates and
+    the flags (``values``: the results.json values, path → Value)."""
+
+    due: pd.DataFrame | None        # participant × wave (None: no survey file)
+    by_arm: pd.DataFrame | None     # wave × arm, with ``hide_due`` / ``hide_answered``
+    by_office: pd.DataFrame | None  # wave × arm × office, likewise
+    rates: Mapping | None           # response.<wave>.<arm|all>
+    flags: tuple
+    values: Mapping[str, Value]
 
 
-def compute_response(ch: Chapter) -> Response | None:
-    """Response rates and flags of the stage; records ``response`` and ``quality.flags``."""
-    if not ch.data.has("survey"):
-        for w in ch.waves:
-            for arm in ("treatment", "internal_control", "external_control", "all"):
-                ch.result(f"response.{w}.{arm}", None, "survey file not present")
-        ch.result("quality.flags", [])
-        return None
-    due = quality.stage_due(ch.data, ch.waves)
-    rates = quality.response_rates(due, ch.waves)
-    q = ch.params.get("quality") or {}
-    flags = quality.attrition_flags(rates, q.get("min_response_rate", 0.70),
-                                    q.get("max_response_gap", 0.10), ch.language)
+def _linked_hiding(by_arm: pd.DataFrame, by_office: pd.DataFrame,
+                   policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which counts of the two response tables to withhold, decided together: the office rows
+    of a wave and arm add up to that arm's row in the other table, so a single withheld office
+    count could be recovered by subtraction (the attack "arm total minus the visible offices").
+    The engine (:func:`pku_eval.disclosure.protect`) withholds further office counts until no
+    withheld one is derivable from anything published. A rate is withheld with its count."""
+    arm = by_arm.reset_index(drop=True)
+    off = by_office.reset_index(drop=True)
+    values, owner = [], []
+    for name, frame in (("arm", arm), ("office", off)):
+        for col in ("due", "answered"):
+            for i in range(len(frame)):
+                values.append(float(frame.loc[i, col]))
+                owner.append((name, col, i))
+    index = {o: k for k, o in enumerate(owner)}
+    relations = []
+    for i in range(len(arm)):
+        parts = off.index[(off["wave"] == arm.loc[i, "wave"]) & (off["arm"] == arm.loc[i, "arm"])]
+        for col in ("due", "answered"):
+            row = np.zeros(len(values))
+            row[index[("arm", col, i)]] = -1
+            for j in parts:
+                row[index[("office", col, j)]] = 1
+            relations.append(row)
+    values = np.array(values)
+    primary = policy.count_mask(values).to_numpy()
+    hidden = protect(values, primary, np.array(relations)) if relations else primary
+    out = []
+    for name, frame in (("arm", arm), ("office", off)):
+        frame = frame.copy()
+        for col in ("due", "answered"):
+            frame[f"hide_{col}"] = [bool(hidden[index[(name, col, i)]])
+                                    for i in range(len(frame))]
+        out.append(frame)
+    return out[0], out[1]
+
+
+def compute(stage, params: Params) -> Response:
+    """Response rates, the two response tables with their withheld cells, and the flags."""
+    policy = Policy(params.min_cell)
+    waves = list(params.waves)
+    if not stage.has("survey"):
+        values = {f"response.{w}.{arm}": Value.null("survey file not present")
+                  for w in waves for arm in ARMS_ALL}
+        values["quality.flags"] = Value([])
+        return Response(None, None, None, None, (), frozen_values(values))
+    due = quality.stage_due(stage, waves)
+    rates = quality.response_rates(due, waves)
+    q = params.quality
+    flags = quality.attrition_flags(rates, q.min_response_rate, q.max_response_gap,
+                                    params.language)
     by_arm = quality.response_table(due, ["wave", "arm"])
+    by_office = quality.response_table(due, ["wave", "arm", "office"])
+    by_arm, by_office = _linked_hiding(by_arm, by_office, policy)
     pooled = quality.response_table(due, ["wave"])
-    for w in ch.waves:
-        for arm in ("treatment", "internal_control", "external_control", "all"):
+    values = {}
+    for w in waves:
+        for arm in ARMS_ALL:
             rows = pooled[pooled["wave"] == w] if arm == "all" else \
                 by_arm[(by_arm["wave"] == w) & (by_arm["arm"] == arm)]
             n_due = int(rows["due"].sum()) if len(rows) else 0
             if n_due == 0:
-                ch.result(f"response.{w}.{arm}", None, f"no {arm} participant due at {w}")
-            elif n_due < ch.min_cell:
-                ch.result(f"response.{w}.{arm}", None, "suppressed")
+                values[f"response.{w}.{arm}"] = Value.null(f"no {arm} participant due at {w}")
             else:
-                ch.result(f"response.{w}.{arm}", rates[w][arm])
-    ch.result("quality.flags", flags)
-    return Response(due, by_arm, rates, flags)
+                values[f"response.{w}.{arm}"] = policy.stat(rates[w][arm], n_due)
+    values["quality.flags"] = Value(flags)
+    return Response(due, by_arm, by_office, MappingProxyType(rates), tuple(flags),
+                    frozen_values(values))
 
 
-def show_flags(ch: Chapter, resp: Response | None) -> None:
+def _published(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """A response table as published: withheld counts, and the rate with its count."""
+    out = policy.withhold(frame, ["due", "response_rate"], frame["hide_due"].to_numpy())
+    return policy.withhold(out, ["answered", "response_rate"],
+                           frame["hide_answered"].to_numpy())
+
+
+def show_flags(ch: Chapter, resp: Response) -> None:
     """The warning box at the top of the chapter (or a line saying no flag fired)."""
-    if resp is None:
+    if resp.due is None:
         ch.notice(ch.t("dq_no_survey"))
         return
-    q = ch.params.get("quality") or {}
+    q = ch.params.quality
     if resp.flags:
         ch.warning("dq_flags_title", [f["message"] for f in resp.flags])
     else:
-        ch.text("dq_no_flags", threshold=fmt_pct(q.get("min_response_rate", 0.7), ch.language),
-                gap=fmt_pct(q.get("max_response_gap", 0.1), ch.language))
+        ch.text("dq_no_flags", threshold=fmt_pct(q.min_response_rate, ch.language),
+                gap=fmt_pct(q.max_response_gap, ch.language))
 
 
 def show_files(ch: Chapter) -> None:
@@ -76,8 +136,8 @@ def show_files(ch: Chapter) -> None:
              ch.t("dq_files_caption"), ch.t("source_files"))
 
 
-def show_response(ch: Chapter, resp: Response | None) -> None:
-    if resp is None:
+def show_response(ch: Chapter, resp: Response) -> None:
+    if resp.due is None:
         return
     ch.section("dq_response")
     lang = ch.language
@@ -88,16 +148,18 @@ def show_response(ch: Chapter, resp: Response | None) -> None:
             n_last=fmt_int(pooled.loc[last, "answered"], lang),
             due_last=fmt_int(pooled.loc[last, "due"], lang), table=ch.next_table,
             figure=ch.next_figure)
-    tab = resp.by_arm.copy()
+    tab = _published(resp.by_arm, ch.policy)
     tab["arm"] = tab["arm"].map(lambda a: arm_name(a, lang))
     cols = [Column("wave", ch.t("h_wave")), Column("arm", ch.t("h_arm")),
             Column("due", ch.t("h_due"), "count"), Column("answered", ch.t("h_answered"), "count"),
-            Column("response_rate", ch.t("h_rate"), "pct", base="due", decimals=0)]
+            Column("response_rate", ch.t("h_rate"), "pct", base="due", decimals=0,
+                   of="answered")]
     ch.table(tab, cols, ch.t("dq_response_caption"), ch.t("source_survey"))
-    mask = suppress_by_base(resp.by_arm["due"], ch.min_cell).to_numpy()
+    mask = (ch.policy.base_mask(resp.by_arm["due"]).to_numpy()
+            | resp.by_arm["hide_answered"].to_numpy())
     fig = plots.response_figure(resp.by_arm, ch.waves, lang, mask=mask)
     ch.figure(fig, ch.t("dq_response_fig"), ch.t("source_survey"))
-    by_office = quality.response_table(resp.due, ["wave", "arm", "office"])
+    by_office = _published(resp.by_office, ch.policy)
     from ...codebook import office_label
 
     by_office["office"] = by_office["office"].map(lambda o: office_label(o, lang))
@@ -121,10 +183,32 @@ def show_missing(ch: Chapter) -> None:
         worst = miss.sort_values("missing_share", ascending=False).iloc[0]
         ch.text("dq_missing_text", item=worst["item"],
                 share=fmt_pct(worst["missing_share"], ch.language))
-    ch.table(miss, cols, ch.t("dq_missing_caption"), ch.t("source_survey"))
+    ch.table(_missing_published(miss, ch.policy), cols, ch.t("dq_missing_caption"),
+             ch.t("source_survey"))
     if ch.data.has("learning_survey"):
         lm = quality.missing_counts(ch.data.table("learning_survey_raw"), "learning_survey")
-        ch.table(lm, cols, ch.t("dq_missing_learning_caption"), "learning_survey")
+        ch.table(_missing_published(lm, ch.policy), cols,
+                 ch.t("dq_missing_learning_caption"), "learning_survey")
+
+
+MISSING_PARTS = ("valid", "dont_know", "not_answered", "empty")
+
+
+def _missing_published(miss: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """The missing-codes table as published: in each item's row the four counts add up to the
+    file's rows (printed in the files table), so a single withheld count is recoverable
+    (306 − 288 − 5 − 10 → 3); the policy withholds a second one in that row."""
+    out = miss
+    for col in MISSING_PARTS:
+        out = out.assign(**{col: out[col].astype(object)})
+    for i in range(len(miss)):
+        hide = policy.line_mask([miss[c].iloc[i] for c in MISSING_PARTS]).to_numpy()
+        row = np.zeros(len(miss), dtype=bool)
+        row[i] = True
+        for c, h in zip(MISSING_PARTS, hide):
+            if h:
+                out = policy.withhold(out, c, row)
+    return out
 
 
 def show_mcar(ch: Chapter) -> None:
@@ -135,5 +219,5 @@ def show_mcar(ch: Chapter) -> None:
     from .. import survey_waves
 
     long = survey_waves.survey_long(ch.data, ch.waves)
-    seed = int(ch.params.get("seed", 2016))
+    seed = ch.params.seed
     survey_waves.show_mcar_items(ch, survey_waves.mcar_items(long, seed))

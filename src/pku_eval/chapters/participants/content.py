@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -9,31 +12,49 @@ from ... import flow as flowmod
 from ... import plots
 from ...chapter import Chapter
 from ...codebook import ARMS, OFFICES, PARTICIPANTS
-from ...publish import HIDDEN, Column, publish_count
+from ...disclosure import Policy
+from ...params import Params
+from ...publish import Column
 from ...text import arm_name, fmt_date, fmt_int
+from ...values import SUPPRESSED, Value, frozen_values
 
-#: Contract files this chapter reads besides offices, participants and outcomes (the
-#: build re-runs it when one of them changes; reading another raises an error).
+@dataclass(frozen=True)
+class Participants:
+    """The flow per arm (enrolled → withdrawn → analysed → with register data → answered each
+    wave) and the results.json values (``flow.enrolled``, ``flow.withdrawn``)."""
+
+    flow: pd.DataFrame
+    values: Mapping[str, Value]
 
 
-def show_flow(ch: Chapter) -> pd.DataFrame:
-    """Flow figure and table; records ``flow.enrolled`` and ``flow.withdrawn``."""
-    ch.section("pt_flow")
-    lang = ch.language
-    fl = flowmod.flow_counts(ch.data, ch.waves)
+def compute(stage, params: Params) -> Participants:
+    """The flow counts of the stage; a count the policy withholds is null ("suppressed")."""
+    policy = Policy(params.min_cell)
+    fl = flowmod.flow_counts(stage, list(params.waves))
+    values = {}
     for key in ("enrolled", "withdrawn"):
-        values = {arm: publish_count(int(fl.loc[arm, key]), ch.min_cell) for arm in ARMS}
-        ch.result(f"flow.{key}", values, "suppressed" if None in values.values() else None)
+        counts = {arm: policy.shown_count(int(fl.loc[arm, key])) for arm in ARMS}
+        values[f"flow.{key}"] = Value(counts, reason=SUPPRESSED if None in counts.values()
+                                      else None)
+    return Participants(fl, frozen_values(values))
+
+
+def show_flow(ch: Chapter, result: Participants) -> pd.DataFrame:
+    """Flow figure and table."""
+    ch.section("pt_flow")
+    lang, policy = ch.language, ch.policy
+    fl = result.flow
     tot = fl[["enrolled", "withdrawn", "analysed"]].sum()
+    # a withheld total of withdrawals must not come back as enrolled − analysed
     ch.text("pt_flow_text", enrolled=fmt_int(tot["enrolled"], lang),
-            withdrawn=fmt_int(tot["withdrawn"], lang), analysed=fmt_int(tot["analysed"], lang),
+            withdrawn=policy.prose(int(tot["withdrawn"]), lang),
+            analysed=policy.cell(int(tot["analysed"]), None, lang,
+                                 hidden=policy.hides(int(tot["withdrawn"]))),
             cutoff=fmt_date(ch.data.cutoff, lang), figure=ch.next_figure)
     # a suppressed withdrawn count must not be recoverable as enrolled − analysed
-    shown = fl.astype(object)
-    for arm in ARMS:
-        if 0 < fl.loc[arm, "withdrawn"] < ch.min_cell:
-            shown.loc[arm, "analysed"] = HIDDEN
-    ch.figure(plots.flow_figure(shown, ch.waves, lang, ch.min_cell), ch.t("pt_flow_caption"),
+    shown = ch.policy.withhold(fl, "analysed",
+                               [ch.policy.hides(fl.loc[arm, "withdrawn"]) for arm in fl.index])
+    ch.figure(plots.flow_figure(shown, ch.waves, lang, ch.policy), ch.t("pt_flow_caption"),
               ch.t("source_participants"))
     rows = []
     steps = ["enrolled", "withdrawn", "analysed", "with_outcome"]
@@ -65,7 +86,7 @@ def show_baseline(ch: Chapter) -> None:
         sub = a[a["project"] == project]
         bt = flowmod.baseline_table(sub, ch.data.cutoff, lang)
         arms = [arm for arm in ARMS if arm in set(bt["arm"])]
-        wide = _baseline_wide(bt, arms, lang, ch.min_cell)
+        wide = _baseline_wide(bt, arms, lang, ch.policy)
         cols = [Column("label", ch.t("h_characteristic"))]
         cols += [Column(arm, f"{arm_name(arm, lang)}, n (%)", "cell") for arm in arms]
         ch.table(wide, cols, ch.t("pt_baseline_caption",
@@ -73,20 +94,19 @@ def show_baseline(ch: Chapter) -> None:
                  ch.t("source_participants"), note=ch.t("pt_baseline_note"))
 
 
-def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, min_cell: int) -> pd.DataFrame:
-    from ...publish import count_cell, secondary_suppression
+def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, policy) -> pd.DataFrame:
     from ...text import fmt_num, t
 
     rows = []
     n_arm = {arm: int(bt[(bt["variable"] == "n") & (bt["arm"] == arm)]["n"].iloc[0])
              for arm in arms}
     rows.append({"label": t("n_people", lang),
-                 **{arm: count_cell(n_arm[arm], None, min_cell, lang) for arm in arms}})
+                 **{arm: policy.cell(n_arm[arm], None, lang) for arm in arms}})
     age = {}
     for arm in arms:
         r = bt[(bt["variable"] == "age") & (bt["arm"] == arm)].iloc[0]
-        age[arm] = ("*" if 0 < n_arm[arm] < min_cell else
-                    f"{fmt_num(r['value'], 1, lang)} ({fmt_num(r['sd'], 1, lang)})")
+        age[arm] = policy.text_or_mark(
+            f"{fmt_num(r['value'], 1, lang)} ({fmt_num(r['sd'], 1, lang)})", n_arm[arm])
     rows.append({"label": t("age", lang), **age})
     blocks = [(var, list(PARTICIPANTS.var(var).codes)) for var in
               ("gender", "main_benefit", "education")] + [("immigrant", ["1"])]
@@ -94,8 +114,8 @@ def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, min_cell: int) 
         counts = np.array([[_cell(bt, var, lvl, arm, "n") for arm in arms] for lvl in levels])
         shares = np.array([[_cell(bt, var, lvl, arm, "value") for arm in arms]
                            for lvl in levels])
-        primary = (counts > 0) & (counts < min_cell)
-        hidden = secondary_suppression(counts, primary) if len(levels) > 1 else primary
+        hidden = policy.table_mask(counts) if len(levels) > 1 else \
+            policy.count_mask(counts.ravel()).to_numpy().reshape(counts.shape)
         for i, lvl in enumerate(levels):
             if var == "immigrant":
                 label = t("immigrant_yes", lang)
@@ -103,7 +123,7 @@ def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, min_cell: int) 
                 v = PARTICIPANTS.var(var)
                 label = f"{v.label(lang)}: {v.code_label(lvl, lang)}"
             rows.append({"label": label, **{
-                arm: count_cell(counts[i, j], shares[i, j], min_cell, lang, hidden[i, j])
+                arm: policy.cell(counts[i, j], shares[i, j], lang, hidden[i, j])
                 for j, arm in enumerate(arms)}})
     return pd.DataFrame(rows)
 
