@@ -93,12 +93,13 @@ def naive_loop(data: Path, work: Path) -> float:
         pfile = work / f"{stage}-naive.yml"
         p = {k: v for k, v in raw.items() if k != "compare_with"}
         p["cutoff_date"] = str(p["cutoff_date"])
-        p["data_dir"] = str(data)
         pfile.write_text(yaml.safe_dump(p, allow_unicode=True), encoding="utf-8")
         for ch in raw["chapters"]:
             out = work / f"{stage}-{ch}.ipynb"
+            # the notebooks take what locates the stage: its params file and the data
             subprocess.run([str(BIN / "papermill"), str(ROOT / "notebooks" / f"{ch}.ipynb"),
-                            str(out), "-f", str(pfile), "--cwd", str(ROOT / "notebooks")],
+                            str(out), "-p", "params_file", str(pfile), "-p", "data_dir",
+                            str(data), "--cwd", str(ROOT / "notebooks")],
                            check=True, capture_output=True)
             subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)],
                            check=True, capture_output=True)
@@ -122,6 +123,7 @@ def main() -> None:
         data = tmp / "demo"
         subprocess.run([pku, "demo-data", "--out", str(data)], check=True, capture_output=True)
         env = env_with(tmp)
+        env["PKU_EVAL_PDF"] = "0"  # like for like: the naive loop makes no PDF either
         build = [pku, "build", "params/interim.yml", "params/final.yml", "--data", str(data)]
         reports = tmp / "reports"
         interim = [pku, "build", "params/interim.yml", "--data", str(data), "--out",

@@ -24,6 +24,9 @@ def isolated_caches(tmp_path_factory):
     root = tmp_path_factory.mktemp("caches")
     os.environ["PKU_EVAL_PROCESSED_DIR"] = str(root / "processed")
     os.environ["PKU_EVAL_CACHE_DIR"] = str(root / "cache")
+    # no report.pdf in test builds (about 10 s each), except where the PDF is what is tested
+    # (the session's `built` reports and tests/test_deliveries.py set PKU_EVAL_PDF=1)
+    os.environ["PKU_EVAL_PDF"] = "0"
     config.PROCESSED_DIR = root / "processed"
     config.CACHE_DIR = root / "cache"
     yield root
@@ -53,8 +56,11 @@ def write(d: Path, name: str, frame: pd.DataFrame) -> None:
     frame.to_csv(d / f"{name}.csv", index=False)
 
 
-def run_build(params: str | Path, data: Path, out: Path) -> subprocess.CompletedProcess:
-    """`pku-eval build` in a subprocess (real papermill, real nbconvert)."""
+def run_build(params: str | Path, data: Path, out: Path,
+              pdf: bool = False) -> subprocess.CompletedProcess:
+    """`pku-eval build` in a subprocess (real papermill, real nbconvert); ``pdf``: make the
+    report.pdf too."""
+    import os
 
     from pku_eval import config
 
@@ -63,7 +69,8 @@ def run_build(params: str | Path, data: Path, out: Path) -> subprocess.Completed
         params = config.PARAMS_DIR / params
     return subprocess.run([sys.executable, "-m", "pku_eval.cli", "build", str(params),
                            "--data", str(data), "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "PKU_EVAL_PDF": "1" if pdf else "0"})
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +78,6 @@ def built(demo_dir, tmp_path_factory):
     """The interim and final reports on the default demo data, built once per session."""
     out = tmp_path_factory.mktemp("reports")
     for stage in ("interim", "final"):
-        res = run_build(f"{stage}.yml", demo_dir, out / stage)
+        res = run_build(f"{stage}.yml", demo_dir, out / stage, pdf=True)
         assert res.returncode == 0, res.stderr
     return out

@@ -56,6 +56,19 @@ def report_dir(tmp_path) -> Path:
     return d
 
 
+@pytest.fixture(autouse=True)
+def pdf_on(monkeypatch):
+    """The suite turns the PDF off for its builds (tests/conftest.py); here it is the subject."""
+    monkeypatch.setenv("PKU_EVAL_PDF", "1")
+
+
+def test_the_pdf_switch_skips_only_the_pdf(report_dir, monkeypatch, capsys):
+    monkeypatch.setenv("PKU_EVAL_PDF", "0")
+    made = deliver(report_dir, "[final]")
+    assert made["report.pdf"] is None and made["tables.xlsx"].is_file()
+    assert "PKU_EVAL_PDF=0" in capsys.readouterr().err
+
+
 def _xlsx_matches_report(d: Path) -> int:
     """tables.xlsx of ``d`` against the tables of its report.html; returns the tables seen."""
     tables = read_tables((d / "report.html").read_text(encoding="utf-8"))
@@ -262,7 +275,7 @@ def test_demo_data_say_demo_on_every_page_and_unmarked_data_do_not(tmp_path):
     pytest.importorskip("weasyprint")
     data = tmp_path / "demo-data"
     assert cli.main(["demo-data", "--out", str(data)]) == 0
-    res = run_build("interim.yml", data, tmp_path / "reports" / "demo")
+    res = run_build("interim.yml", data, tmp_path / "reports" / "demo", pdf=True)
     assert res.returncode == 0, res.stderr
     assert re.search(r"tables\.xlsx \([0-9.]+ s\), report\.pdf \([0-9.]+ s\) written", res.stderr)
     d = tmp_path / "reports" / "demo"
@@ -280,7 +293,7 @@ def test_demo_data_say_demo_on_every_page_and_unmarked_data_do_not(tmp_path):
     plain = tmp_path / "plain-data"
     shutil.copytree(data, plain)
     (plain / DEMO_MARKER).unlink()
-    res = run_build("interim.yml", plain, tmp_path / "reports" / "plain")
+    res = run_build("interim.yml", plain, tmp_path / "reports" / "plain", pdf=True)
     assert res.returncode == 0, res.stderr
     html = (tmp_path / "reports" / "plain" / "report.html").read_text(encoding="utf-8")
     assert "DEMO" not in html.split("</header>", 1)[0]
