@@ -60,11 +60,13 @@ def hand_dir(data_copy) -> Path:
 def test_counts_shares_and_recommend_by_hand(hand_dir):
     res = em.compute(stage_of(hand_dir), PARAMS)
     assert res.status == "ok" and res.n == 12
+    # 9 of 12 would recommend, so 3 would not: the share would give the 3 away (#14)
+    assert res.values["employers.would_recommend"] == Value.null("suppressed", n=12)
     low, high = stats.wilson_interval(9, 12)
-    value = res.values["employers.would_recommend"]
-    assert isinstance(value, Value) and value.reason is None
-    assert value.estimate == pytest.approx(
-        {"estimate": 0.75, "ci_low": low, "ci_high": high, "n": 12})
+    from pku_eval.chapters.employers.computation import _recommend_row
+
+    row = _recommend_row(pd.Series([1] * 9 + [0] * 3), "all")
+    assert (row["estimate"], row["ci_low"], row["ci_high"]) == pytest.approx((0.75, low, high))
     assert res.values["employers.respondents"] == Value(12, n=12)
     # 8 private, 4 public: the table withholds the 4 and, with it, the 8; so does the prose
     assert res.private == Value.null("suppressed", n=8)
@@ -216,3 +218,21 @@ def test_notebook_end_to_end(demo_dir, without_file, tmp_path, has_file):
                         cwd=str(config.NOTEBOOKS_DIR))
     values = json.loads(frag.read_text(encoding="utf-8"))["values"]
     assert (values["employers.would_recommend"] is not None) == has_file
+
+
+def test_a_share_that_gives_away_those_who_would_not_is_withheld():
+    """#14 (employers 250+: 8 × 62,5 %): a group's size and its share give both counts, so the
+    share is withheld when those who would recommend *or those who would not* are fewer than
+    min_cell; 100 % (nobody would not) is not disclosive."""
+    import pandas as pd
+
+    from pku_eval.chapters.employers.computation import _recommend_row
+    from pku_eval.disclosure import Policy
+
+    policy = Policy(5)
+    five_of_eight = _recommend_row(pd.Series([1] * 5 + [0] * 3), "50–249")
+    assert policy.too_few(five_of_eight["base"])
+    six_of_six = _recommend_row(pd.Series([1] * 6), "250+")
+    assert policy.enough(six_of_six["base"])
+    ten_of_sixteen = _recommend_row(pd.Series([1] * 10 + [0] * 6), "privat")
+    assert policy.enough(ten_of_sixteen["base"])

@@ -114,9 +114,10 @@ def _recommend_row(values: pd.Series, label: str) -> dict:
     if n:
         low, high = stats.wilson_interval(x, n)
         row.update(estimate=x / n, ci_low=low, ci_high=high)
-    # withheld when the group, or those who would recommend, are too few (as elsewhere in
-    # the report: a share of a small cell reveals the cell)
-    row["base"] = min(n, x) if x else n
+    # withheld when the group, those who would recommend, or those who would not are too few:
+    # a share and its group's size give both counts (8 × 62,5 % → 5 would, 3 would not)
+    parts = [c for c in (n, x, n - x) if c > 0]
+    row["base"] = min(parts) if parts else n
     return row
 
 
