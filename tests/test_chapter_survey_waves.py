@@ -361,3 +361,26 @@ def test_notebooks_end_to_end(demo_dir, tmp_path):
     nb = json.loads((tmp_path / "survey_waves.ipynb").read_text(encoding="utf-8"))
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors
+
+
+def test_a_small_group_without_variance_says_only_suppressed():
+    """#14: in a small office's report, "item(s) ['mastery_1'] have no variance" told that
+    everyone gave the same answer. Too few people are withheld before anything is computed,
+    and an estimation failure is named by its reason code only, in the report's language."""
+    import numpy as np
+
+    from pku_eval.codebook import SCALES
+    from pku_eval.disclosure import Policy
+
+    n = 4
+    long = pd.DataFrame({item: np.full(n, 3.0) for s in SCALES.values()
+                         for item in s.items if s.name in ("mastery", "satisfaction",
+                                                           "participation")})
+    long["wave"] = pd.Categorical(["T0"] * n, categories=["T0"])
+    table, _ = sw.reliability(long, Policy(5))
+    reasons = [m.reason() for m in table["missing"] if m is not None]
+    assert reasons and set(reasons) == {"suppressed"}
+    table, _ = sw.reliability(long, Policy(1))  # allowed: the failure has no data in it
+    shown = [m.show("nb") for m in table["missing"] if m is not None]
+    assert shown and not any("mastery_" in s or "item" in s for s in shown)
+    assert all("varierer ikke" in s for s in shown), shown

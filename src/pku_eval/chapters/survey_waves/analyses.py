@@ -60,6 +60,13 @@ class Missing:
         return text.t(f"sw_reason_{self.code}", language, **self.values)
 
 
+def estimation_missing(exc: EstimationError) -> Missing:
+    """Why an estimate is missing, from the reason code of the stats function only: its
+    message can name items or values of the data (a small office's "item … has no
+    variance" told that everyone gave the same answer), so it is never shown."""
+    return Missing("too_few") if exc.reason == "too_few" else Missing(f"est_{exc.reason}")
+
+
 def survey_long(stage: StageData, waves: list[str]) -> pd.DataFrame:
     """Survey answers of analysed participants at the report's waves, with arm, office,
     project and randomisation; ``wave`` an ordered categorical in the params' order."""
@@ -92,15 +99,16 @@ def reliability(long: pd.DataFrame, min_cell: int | Policy) -> tuple[pd.DataFram
             row = {"scale": scale, "wave": wave, "n": int(items.notna().all(axis=1).sum()),
                    "alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "omega": np.nan,
                    "missing": None}
+            if policy.too_few(row["n"]):  # decided first: nothing is computed from too few
+                row["missing"] = Missing(SUPPRESSED, {"min_cell": policy.min_cell})
+                rows.append(row)
+                continue
             try:
                 a = cronbach_alpha(items, list(spec.items)).iloc[0]
                 row.update(alpha=a["estimate"], ci_low=a["ci_low"], ci_high=a["ci_high"])
                 row["omega"] = mcdonald_omega(items, list(spec.items)).loc[0, "estimate"]
             except EstimationError as exc:
-                row["missing"] = (Missing("too_few") if exc.reason == "too_few"
-                                  else Missing("failed", {"error": str(exc)}))
-            if row["missing"] is None and policy.too_few(row["n"]):
-                row["missing"] = Missing(SUPPRESSED, {"min_cell": policy.min_cell})
+                row["missing"] = estimation_missing(exc)
             rows.append(row)
         t0 = [r for r in rows if r["scale"] == scale and r["wave"] == "T0"]
         if not t0:
@@ -188,7 +196,7 @@ def trial_model(stage: StageData, long: pd.DataFrame, randomised: pd.DataFrame,
                 fitted = _fit(data[data["wave"].isin(["T0", *fit_waves])], scale, fast)
             except EstimationError as exc:
                 for wave in fit_waves:
-                    status[wave] = Missing("failed", {"error": str(exc)})
+                    status[wave] = estimation_missing(exc)
         fitted = fitted.set_index("wave") if len(fitted) else fitted
         for wave in later:
             row = {"scale": scale, "wave": wave, "missing": status[wave], "estimate": np.nan,
@@ -306,7 +314,7 @@ def _mcar(data: pd.DataFrame, columns: list[str], seed: int) -> dict:
         r = little_mcar(rows, columns).iloc[0]
     except EstimationError as exc:
         return {"statistic": np.nan, "df": np.nan, "p_value": np.nan, "n": 0, "total": total,
-                "n_patterns": np.nan, "missing": Missing("failed", {"error": str(exc)})}
+                "n_patterns": np.nan, "missing": estimation_missing(exc)}
     return {"statistic": float(r["statistic"]), "df": int(r["df"]), "p_value": r["p_value"],
             "n": int(r["n"]), "total": total, "n_patterns": int(r["n_patterns"]),
             "missing": None}

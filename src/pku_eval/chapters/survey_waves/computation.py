@@ -151,6 +151,5 @@ def _values(*, later: list[str], reliability: pd.DataFrame, alpha: Mapping, mode
                 elif len(main) and main.iloc[0]["missing"] is not None:
                     values[path] = _null(main.iloc[0]["missing"])
                 else:
-                    error = f"too few data for the {name.replace('_', '-')} analysis"
-                    values[path] = _null(Missing("failed", {"error": error}))
+                    values[path] = _null(Missing("too_few"))
     return frozen_values(values)
