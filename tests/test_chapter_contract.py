@@ -153,10 +153,8 @@ def test_publish_has_no_second_policy():
 def test_compute_returns_a_frozen_result_of_values(name):
     """compute(data, params) -> a frozen dataclass whose results.json values are Values."""
     import dataclasses
-    import inspect
     import importlib
-
-    from pku_eval.values import Value
+    import inspect
 
     content = importlib.import_module(f"pku_eval.chapters.{name}")
     compute = getattr(content, "compute", None)
@@ -168,7 +166,7 @@ def test_compute_returns_a_frozen_result_of_values(name):
     assert dataclasses.is_dataclass(cls), f"{name}.compute returns {ret!r}"
     assert cls.__dataclass_params__.frozen, f"{cls.__name__} is not frozen"
     assert "values" in {f.name for f in dataclasses.fields(cls)}
-    assert Value  # the values are checked on real data in each chapter's test
+    # that every entry of values is a Value is checked on real data in each chapter's test
 
 
 def test_policy_is_the_rule():

@@ -127,7 +127,8 @@ def test_numbers_are_formatted_per_kind():
     s = sm.compute(results(employment__risk_difference=est(0.123, 0.031, 0.2149, 0.0004)),
                    params(language="nb", stage="interim"))
     r = row(s, "employment.risk_difference")
-    assert sm._fmt_value(r.kind, r.value, "nb") == ("12,3", "3,1 til 21,5", "<0,001")
+    # p as everywhere in the report (text.fmt_p): a thin space after "<"
+    assert sm._fmt_value(r.kind, r.value, "nb") == ("12,3", "3,1 til 21,5", "<\u202f0,001")
     assert sm._fmt_value("hazard_ratio", est(1.6, 1.1, 2.3, 0.012), "en") == \
         ("1.60", "1.10 to 2.30", "0.012")
 

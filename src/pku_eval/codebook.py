@@ -16,6 +16,8 @@ MISSING_CODES = {8: {"nb": "vet ikke", "en": "don't know"},
 
 ARMS = ("treatment", "internal_control", "external_control")
 WAVES = ("T0", "T1", "T2")
+#: A month in the report's definitions (months followed, the horizon): 30.4375 days.
+DAYS_PER_MONTH = 30.4375
 #: Offset in days from enrolment at which a wave falls due (REPORT_SPEC.md "Due").
 WAVE_OFFSET_DAYS = {"T0": 0, "T1": 183, "T2": 365}
 

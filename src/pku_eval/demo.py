@@ -31,6 +31,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
+from .codebook import DAYS_PER_MONTH as _DAYS_PER_MONTH
 from .codebook import FILES
 from .demo_marker import DEMO_MARKER, is_demo, mark_demo  # noqa: F401  (the demo marker)
 
@@ -75,7 +76,6 @@ ENROL_END = _day("2015-12-31")
 INTERIM_CUTOFF = _day("2015-10-31")
 FOLLOWUP = _day("2016-12-31")  # register extract and final cut-off
 _DAYS_PER_YEAR = 365.25
-_DAYS_PER_MONTH = 30.4375
 _WAVE_OFFSET = {"T0": 0, "T1": 183, "T2": 365}  # days after enrolment a wave is due
 _RESPONSE_WINDOW = 30  # a wave is answered 0-30 days after it is due
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .text import fmt_int, fmt_num
-from .values import SUPPRESSED, Value
+from .values import NO_DATA, SUPPRESSED, Value
 
 #: What a withheld cell shows (REPORT_SPEC.md).
 MARK = "*"
@@ -73,7 +73,7 @@ class Policy:
     def count(self, n) -> Value:
         """A count as a published value (withheld when small)."""
         if _missing(n):
-            return Value.null("no data")
+            return Value.null(NO_DATA)
         n = int(n)
         return Value.null(SUPPRESSED, n=n) if self.hides(n) else Value(n, n=n)
 
@@ -84,7 +84,7 @@ class Policy:
         if base is not None and 0 < base < self.min_cell:
             return Value.null(SUPPRESSED, n=base)
         if _missing(estimate):
-            return Value.null(reason or "no data", n=base)
+            return Value.null(reason or NO_DATA, n=base)
         return Value(estimate, n=base)
 
     def guard(self, sizes: Iterable) -> str | None:

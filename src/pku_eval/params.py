@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from .codebook import WAVES
 from . import config
+from .codebook import DAYS_PER_MONTH, WAVES
 from .errors import ParamsError
 
 #: A chapter name or a filter value: a plain lower-case identifier (the data contract's codes,
@@ -117,7 +117,7 @@ class AnalysisPlan:
     @property
     def horizon_days(self) -> float:
         """The horizon in days after enrolment (months × 30.4375; 365.25 for 12 months)."""
-        return self.horizon_months * 30.4375
+        return self.horizon_months * DAYS_PER_MONTH
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,12 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
 
     def bad(key: str, value) -> None:
         errs.append(f"{source}: key '{key}': expected {_KEYS[key]}, got {quote(value)}")
+
+    def unknown_subkeys(key: str, value: dict, known: tuple[str, ...]) -> None:
+        unknown = [f"{key}.{k}" for k in value if k not in known]
+        if unknown:
+            errs.append(f"{source}: unknown key{'s' if len(unknown) > 1 else ''} "
+                        f"{_some(unknown)} (known: {', '.join(known)})")
 
     unknown = [key for key in raw if key not in _KEYS]
     if unknown:
@@ -258,11 +264,7 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             bad("quality", v)
         else:
             q = {}
-            unknown = [f"quality.{k}" for k in v
-                       if k not in ("min_response_rate", "max_response_gap")]
-            if unknown:
-                errs.append(f"{source}: unknown key{'s' if len(unknown) > 1 else ''} "
-                            f"{_some(unknown)} (known: min_response_rate, max_response_gap)")
+            unknown_subkeys("quality", v, ("min_response_rate", "max_response_gap"))
             for k, val in v.items():
                 if k not in ("min_response_rate", "max_response_gap"):
                     continue
@@ -285,10 +287,7 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             bad("analysis_plan", v)
         else:
             plan = {}
-            unknown = [f"analysis_plan.{k}" for k in v if k not in ("primary", "horizon_months")]
-            if unknown:
-                errs.append(f"{source}: unknown key{'s' if len(unknown) > 1 else ''} "
-                            f"{_some(unknown)} (known: primary, horizon_months)")
+            unknown_subkeys("analysis_plan", v, ("primary", "horizon_months"))
             if "primary" in v:
                 if v["primary"] == "employment":
                     plan["primary"] = v["primary"]

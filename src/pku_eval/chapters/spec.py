@@ -39,6 +39,20 @@ class ChapterSpec:
         return None if self.reads is None else frozenset(self.reads) | ALWAYS_READ
 
 
+def lazy_content(package: str):
+    """The ``__getattr__`` of a chapter package: attributes of its ``content`` module are
+    reached on first use, so that reading the package's spec (the build does) imports nothing
+    heavy. In ``chapters/<name>/__init__.py``: ``__getattr__ = lazy_content(__name__)``."""
+
+    def __getattr__(attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        content = importlib.import_module(f"{package}.content")
+        return content if attr == "content" else getattr(content, attr)
+
+    return __getattr__
+
+
 def spec_of(name: str) -> ChapterSpec:
     """The declared spec of chapter ``name`` (the default when it declares none)."""
     module = f"pku_eval.chapters.{name}.spec"

@@ -29,6 +29,7 @@ class Response:
     due: pd.DataFrame | None        # participant × wave (None: no survey file)
     by_arm: pd.DataFrame | None     # wave × arm, with ``hide_due`` / ``hide_answered``
     by_office: pd.DataFrame | None  # wave × arm × office, likewise
+    pooled: pd.DataFrame | None     # per wave, all arms
     rates: Mapping | None           # response.<wave>.<arm|all>
     flags: tuple
     values: Mapping[str, Value]
@@ -80,7 +81,7 @@ def compute(stage, params: Params) -> Response:
         values = {f"response.{w}.{arm}": Value.null("survey file not present")
                   for w in waves for arm in ARMS_ALL}
         values["quality.flags"] = Value([])
-        return Response(None, None, None, None, (), frozen_values(values))
+        return Response(None, None, None, None, None, (), frozen_values(values))
     due = quality.stage_due(stage, waves)
     rates = quality.response_rates(due, waves)
     q = params.quality
@@ -101,7 +102,7 @@ def compute(stage, params: Params) -> Response:
             else:
                 values[f"response.{w}.{arm}"] = policy.stat(rates[w][arm], n_due)
     values["quality.flags"] = Value(flags)
-    return Response(due, by_arm, by_office, MappingProxyType(rates), tuple(flags),
+    return Response(due, by_arm, by_office, pooled, MappingProxyType(rates), tuple(flags),
                     frozen_values(values))
 
 
@@ -141,7 +142,7 @@ def show_response(ch: Chapter, resp: Response) -> None:
         return
     ch.section("dq_response")
     lang = ch.language
-    pooled = quality.response_table(resp.due, ["wave"]).set_index("wave")
+    pooled = resp.pooled.set_index("wave")
     first, last = ch.waves[0], ch.waves[-1]
     ch.text("dq_response_text", first=first, r_first=fmt_pct(pooled.loc[first, "response_rate"], lang),
             last=last, r_last=fmt_pct(pooled.loc[last, "response_rate"], lang),
@@ -198,16 +199,12 @@ def _missing_published(miss: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """The missing-codes table as published: in each item's row the four counts add up to the
     file's rows (printed in the files table), so a single withheld count is recoverable
     (306 − 288 − 5 − 10 → 3); the policy withholds a second one in that row."""
+    hide = np.array([policy.line_mask(row).to_numpy()
+                     for row in miss[list(MISSING_PARTS)].itertuples(index=False)],
+                    dtype=bool).reshape(len(miss), len(MISSING_PARTS))
     out = miss
-    for col in MISSING_PARTS:
-        out = out.assign(**{col: out[col].astype(object)})
-    for i in range(len(miss)):
-        hide = policy.line_mask([miss[c].iloc[i] for c in MISSING_PARTS]).to_numpy()
-        row = np.zeros(len(miss), dtype=bool)
-        row[i] = True
-        for c, h in zip(MISSING_PARTS, hide):
-            if h:
-                out = policy.withhold(out, c, row)
+    for k, col in enumerate(MISSING_PARTS):
+        out = policy.withhold(out, col, hide[:, k])
     return out
 
 

@@ -21,7 +21,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from ...codebook import ARMS, OUTCOMES
+from ...codebook import ARMS, DAYS_PER_MONTH, OUTCOMES
 from ...disclosure import Policy
 from ...params import Params
 from ...stats import cox, proportions, survival
@@ -35,7 +35,6 @@ COVARIATES = ("age", "gender", "main_benefit", "education", "immigrant")
 CATEGORICAL = ("gender", "main_benefit", "education")
 #: Levels of a categorical covariate with fewer people than this are pooled in the models.
 RARE_LEVEL = 10
-DAYS_PER_MONTH = 30.4375
 AT_RISK_STEP_MONTHS = 6
 KM_REPORT_MONTHS = (12, 24)
 STATUSES = tuple(OUTCOMES.var("status").codes)

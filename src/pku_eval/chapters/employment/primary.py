@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ...codebook import DAYS_PER_MONTH
 from ...disclosure import Policy
 from ...params import Params
 from ...stats.errors import EstimationError
@@ -24,8 +25,7 @@ from ...stats.survival_contrasts import km_risk_difference, rmst_difference
 from ...values import Value
 
 TREATMENT, CONTROL = "treatment", "internal_control"
-DAYS_PER_MONTH = 30.4375
-R_NOT_AT_RISK = "an arm has nobody still followed at the horizon"
+R_NOBODY_AT_HORIZON = "an arm has nobody still followed at the horizon"
 R_NO_STRATA = "no trial office with participants in both arms"
 
 
@@ -71,8 +71,8 @@ def compute_primary(rand: pd.DataFrame, params: Params, guard: str | None) -> Pr
     # the KM risk by the horizon: Greenwood variances, Wald interval
     km = km_risk_difference(rand, "days", "event", "arm", days, TREATMENT, CONTROL).iloc[0]
     if km["note"]:
-        km_rd = Value.null(R_NOT_AT_RISK)
-        risks = {a: Value.null(R_NOT_AT_RISK) for a in arms}
+        km_rd = Value.null(R_NOBODY_AT_HORIZON)
+        risks = {a: Value.null(R_NOBODY_AT_HORIZON) for a in arms}
     else:
         est = _floats(km, ("estimate", "ci_low", "ci_high"))
         km_rd = Value(est, n=int(km["n_treatment"] + km["n_control"]), reason=_undefined(est))
@@ -88,7 +88,7 @@ def compute_primary(rand: pd.DataFrame, params: Params, guard: str | None) -> Pr
         rm = None
         rmst = Value.null(f"not estimable: {exc.reason}")
     if rm is not None and rm["note"]:
-        rmst = Value.null(R_NOT_AT_RISK)
+        rmst = Value.null(R_NOBODY_AT_HORIZON)
         rm = None
     if rm is not None:
         est = _floats(rm, ("estimate", "ci_low", "ci_high", "p_value"))

@@ -10,7 +10,7 @@ import pandas as pd
 from ...chapter import Chapter
 from ...codebook import ARMS, OUTCOMES, office_label
 from ...publish import Column
-from ...text import arm_name, fmt_date, fmt_int, fmt_num, fmt_pct
+from ...text import arm_name, fmt_date, fmt_int, fmt_num, fmt_p, fmt_pct
 from .computation import (
     CONTROL,
     ESTIMATE_KEYS,
@@ -22,18 +22,6 @@ from .computation import (
     Employment,
 )
 from .figures import km_figure, rates_figure
-
-
-def _fmt_p(p, language: str) -> str:
-    if p is None or not np.isfinite(p):
-        return "–"
-    if p < 0.001:
-        return "< " + fmt_num(0.001, 3, language)
-    return fmt_num(p, 3, language)
-
-
-def _p_text(p, language: str) -> str:
-    return _fmt_p(p if pd.notna(p) else None, language)
 
 
 def _why(ch: Chapter, reason: str | None) -> str:
@@ -133,7 +121,7 @@ def show_effect(ch: Chapter, computed: Employment) -> None:
             n_t=ch.policy.prose(e.loc["rd", "n_treatment"], lang),
             p_c=fmt_pct(e.loc["rd", "p_control"], lang),
             n_c=ch.policy.prose(e.loc["rd", "n_control"], lang), rd=pp["estimate"],
-            lo=pp["ci_low"], hi=pp["ci_high"], p=_fmt_p(rd["p_value"], lang))
+            lo=pp["ci_low"], hi=pp["ci_high"], p=fmt_p(rd["p_value"], lang))
     if computed.primary is not None:
         ch.text("job_crude_note", months=computed.primary.horizon_months)
     key = ("job_effect_positive" if rd["ci_low"] > 0 else
@@ -163,7 +151,7 @@ def show_effect(ch: Chapter, computed: Employment) -> None:
         rows.append({"measure": ch.t("job_m_hr"), **{k: computed.hazard[k]
                                                      for k in ESTIMATE_KEYS}})
     tab = pd.DataFrame(rows)
-    tab["p_text"] = tab["p_value"].map(lambda p: _p_text(p, lang))
+    tab["p_text"] = tab["p_value"].map(lambda p: fmt_p(p, lang))
     ch.table(tab, [Column("measure", ch.t("job_h_measure")),
                    Column("estimate", ch.t("job_h_estimate"), "num", decimals=2),
                    Column("ci_low", ch.t("job_h_ci_low"), "num", decimals=2),
@@ -214,12 +202,12 @@ def show_time_to_work(ch: Chapter, computed: Employment) -> None:
         est = hr.estimate
         ch.text("job_hr_text", hr=fmt_num(est["estimate"], 2, lang),
                 lo=fmt_num(est["ci_low"], 2, lang), hi=fmt_num(est["ci_high"], 2, lang),
-                p=_fmt_p(computed.hazard["p_value"], lang))
+                p=fmt_p(computed.hazard["p_value"], lang))
         ph = computed.hazard["ph_test_p"]
         if ph is not None:
-            ch.text("job_ph_warn" if ph < 0.05 else "job_ph_ok", p=_fmt_p(ph, lang))
+            ch.text("job_ph_warn" if ph < 0.05 else "job_ph_ok", p=fmt_p(ph, lang))
     if computed.logrank_p is not None:
-        ch.text("job_logrank_text", p=_fmt_p(computed.logrank_p, lang))
+        ch.text("job_logrank_text", p=fmt_p(computed.logrank_p, lang))
     for months, shares in computed.km_at.items():
         t, c = shares.get(TREATMENT), shares.get(CONTROL)
         if t is not None and c is not None and t.shown and c.shown:
@@ -270,7 +258,7 @@ def show_external(ch: Chapter, computed: Employment) -> None:
                          **{k: r[f"{kind}_{k}"] if f"{kind}_{k}" in r.index else np.nan
                             for k in ESTIMATE_KEYS}})
     tab = pd.DataFrame(rows)
-    tab["p_text"] = tab["p_value"].map(lambda p: _p_text(p, lang))
+    tab["p_text"] = tab["p_value"].map(lambda p: fmt_p(p, lang))
     ch.table(tab, [Column("comparison", ch.t("job_h_comparison")),
                    Column("measure", ch.t("job_h_measure")),
                    Column("estimate", ch.t("job_h_estimate"), "num", decimals=2),

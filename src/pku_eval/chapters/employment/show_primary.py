@@ -9,10 +9,10 @@ import pandas as pd
 from ...chapter import Chapter
 from ...codebook import office_label
 from ...publish import Column
-from ...text import fmt_num
+from ...text import fmt_num, fmt_p
 from .computation import Employment
 from .figures import forest_figure
-from .show import _fmt_p, _why
+from .show import _why
 
 
 def _pp(value, key: str, lang: str) -> str:
@@ -39,7 +39,7 @@ def show_estimand(ch: Chapter, computed: Employment) -> None:
                 d=fmt_num(rmst.estimate["estimate"], 1, lang),
                 lo=fmt_num(rmst.estimate["ci_low"], 1, lang),
                 hi=fmt_num(rmst.estimate["ci_high"], 1, lang),
-                p=_fmt_p(rmst.estimate["p_value"], lang))
+                p=fmt_p(rmst.estimate["p_value"], lang))
     crude = computed.values["employment.risk_difference"]
     rows = [("job_pe_km", km, 100, True), ("job_pe_mh", mh, 100, False),
             ("job_pe_crude", crude, 100, False), ("job_pe_rmst", rmst, 1, False)]
@@ -69,7 +69,7 @@ def show_offices(ch: Chapter, computed: Employment) -> None:
     if het.shown:
         h = het.estimate
         ch.text("job_heterogeneity_text", q=fmt_num(h["q_statistic"], 2, lang),
-                df=fmt_num(h["q_df"], 0, lang), p=_fmt_p(h["p_value"], lang),
+                df=fmt_num(h["q_df"], 0, lang), p=fmt_p(h["p_value"], lang),
                 i2=fmt_num(h["i_squared"], 0, lang))
     bo = computed.by_office
     shown = bo[[computed.values[f"employment.by_office.{o}"].shown for o in bo["office"]]]

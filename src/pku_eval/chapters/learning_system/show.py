@@ -9,7 +9,7 @@ import pandas as pd
 from ...chapter import Chapter
 from ...codebook import LEARNING_SCALES, LEARNING_SURVEY, office_label
 from ...publish import Column
-from ...text import fmt_int, fmt_num, fmt_pct
+from ...text import fmt_int, fmt_num, fmt_p, fmt_pct
 from .computation import ROLES, ROUNDS, Learning
 from .figures import likert_figure, means_figure, round_name, scale_name
 
@@ -35,12 +35,6 @@ def _withhold(ch: Chapter, tab: pd.DataFrame, pairs: dict[str, str],
     if base:
         out = ch.policy.withhold(out, base, any_hidden)
     return out.copy()
-
-
-def _fmt_p(p, lang: str) -> str:
-    if p is None or pd.isna(p):
-        return "–"
-    return "<" + fmt_num(0.001, 3, lang) if p < 0.001 else fmt_num(p, 3, lang)
 
 
 def show_status(ch: Chapter, res: Learning) -> None:
@@ -145,8 +139,8 @@ def _show_change_table(ch: Chapter, res: Learning) -> None:
     tab["scale"] = tab["scale"].map(lambda s: scale_name(s, lang))
     tab["analysis"] = tab["analysis"].map(
         {"all_answers": ch.t("ls_all_answers"), "same_people": ch.t("ls_same_people")})
-    tab["p"] = tab["p_value"].map(lambda p: _fmt_p(p, lang))
-    tab["pw"] = tab["wilcoxon_p_value"].map(lambda p: _fmt_p(p, lang))
+    tab["p"] = tab["p_value"].map(lambda p: fmt_p(p, lang))
+    tab["pw"] = tab["wilcoxon_p_value"].map(lambda p: fmt_p(p, lang))
     ch.table(tab, [Column("scale", ch.t("ls_h_scale")),
                    Column("analysis", ch.t("ls_h_analysis")),
                    Column("n_first", ch.t("ls_h_n_pre"), "count"),

@@ -51,7 +51,7 @@ def show_flow(ch: Chapter, result: Participants) -> pd.DataFrame:
             analysed=policy.cell(int(tot["analysed"]), None, lang,
                                  hidden=policy.hides(int(tot["withdrawn"]))),
             cutoff=fmt_date(ch.data.cutoff, lang), figure=ch.next_figure)
-    # a suppressed withdrawn count must not be recoverable as enrolled − analysed
+    # likewise per arm in the figure and the table
     shown = ch.policy.withhold(fl, "analysed",
                                [ch.policy.hides(fl.loc[arm, "withdrawn"]) for arm in fl.index])
     ch.figure(plots.flow_figure(shown, ch.waves, lang, ch.policy), ch.t("pt_flow_caption"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...codebook import SE_LOG
+from ...codebook import DAYS_PER_MONTH, SE_LOG  # noqa: F401  (months followed = days ÷ it)
 
 #: Caseload per job coach described in the source documents, as (low, high) participants.
 #: Source: the evaluation's seed documents (AFI/Proba, interim report of the PKU evaluation, January 2016,
@@ -12,7 +12,6 @@ from ...codebook import SE_LOG
 #: offices employed two full-time job coaches, one office one full-time and two half-time.)
 SEED_CASELOAD = (10, 13)
 
-DAYS_PER_MONTH = 30.4375          # REPORT_SPEC.md: months followed = days ÷ 30.4375
 MIN_FOLLOWUP_DAYS = 30            # REPORT_SPEC.md: SE participants are followed ≥ 30 days
 EMPLOYER_COUNTERPARTS = ("employer", "both")       # se_log.share_employer_contacts
 WORKPLACE_TYPES = ("workplace_visit", "employer_meeting")

@@ -23,7 +23,7 @@ from .computation import (
     reason_text,
     short_conclusion,
 )
-from .show import _fmt_p, _fmt_value, _why_not_judged, _with_ci, show_comparison, show_goals
+from .show import _fmt_value, _why_not_judged, _with_ci, show_comparison, show_goals
 
 
 def as_dicts(s: Summary) -> list[dict]:
@@ -35,7 +35,6 @@ __all__ = [
     "KINDS",
     "Row",
     "Summary",
-    "_fmt_p",
     "_fmt_value",
     "_why_not_judged",
     "_with_ci",

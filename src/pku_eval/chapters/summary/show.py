@@ -8,14 +8,8 @@ import pandas as pd
 from ... import text
 from ...chapter import Chapter
 from ...publish import Column
-from ...text import fmt_int, fmt_num
+from ...text import fmt_int, fmt_num, fmt_p
 from .computation import KINDS, Row, Summary, _num, short_conclusion
-
-
-def _fmt_p(p, lang: str) -> str:
-    if p is None or pd.isna(p):
-        return "–"
-    return "<" + fmt_num(0.001, 3, lang) if p < 0.001 else fmt_num(p, 3, lang)
 
 
 def _fmt_value(kind: str, value, lang: str) -> tuple[str, str, str]:
@@ -28,7 +22,7 @@ def _fmt_value(kind: str, value, lang: str) -> tuple[str, str, str]:
     lo, hi = value.get("ci_low"), value.get("ci_high")
     ci = "–" if lo is None or hi is None else text.t(
         "sm_ci", lang, lo=_num(kind, lo, lang), hi=_num(kind, hi, lang))
-    return est, ci, _fmt_p(value.get("p_value"), lang)
+    return est, ci, fmt_p(value.get("p_value"), lang)
 
 
 def _with_ci(kind: str, value, lang: str) -> str:
@@ -53,7 +47,7 @@ def show_goals(ch: Chapter, s: Summary) -> None:
     for r in s.rows:
         est, ci, p = _fmt_value(r.kind, r.value, lang)
         data.append({"label": r.label, "estimate": est, "ci": ci, "p": p,
-                     "p_holm": _fmt_p(r.p_holm, lang), "reading": r.reading})
+                     "p_holm": fmt_p(r.p_holm, lang), "reading": r.reading})
     ch.table(pd.DataFrame(data),
              [Column("label", ch.t("sm_h_figure")), Column("estimate", ch.t("sm_h_estimate")),
               Column("ci", ch.t("sm_h_ci")), Column("p", ch.t("sm_h_p")),

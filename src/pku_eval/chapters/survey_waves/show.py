@@ -10,7 +10,7 @@ import pandas as pd
 from ... import text
 from ...codebook import ARMS, EMPLOYMENT_CODES, OFFICES, SCALES, SURVEY_SCALES
 from ...publish import Column
-from ...text import arm_name, fmt_int, fmt_num
+from ...text import arm_name, fmt_int, fmt_num, fmt_p
 from .analyses import CONTROL, FAST_ENGINE_ABOVE, OTHER_PROJECTS, PROJECTS, TREATMENT, Missing
 from .computation import SurveyWaves
 from .figures import items_figure, trajectory_figure
@@ -22,13 +22,6 @@ def _scale_label(scale: str, lang: str) -> str:
 
 def _project_label(project: str, lang: str) -> str:
     return OFFICES.var("project").code_label(project, lang)
-
-
-def _fmt_p(p, lang: str) -> str:
-    """A p value for reading: three decimals, '< 0.001' below that ('–' when missing)."""
-    if p is None or pd.isna(p):
-        return "–"
-    return f"< {fmt_num(0.001, 3, lang)}" if p < 0.001 else fmt_num(p, 3, lang)
 
 
 def _join(parts: list[str], lang: str) -> str:
@@ -176,7 +169,7 @@ def _mcar_columns(ch, unit: str = "sw_h_n") -> list[Column]:
 def _mcar_display(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = table.copy()
     out["scale"] = out["scale"].map(lambda s: _scale_label(s, lang))
-    out["p_text"] = out["p_value"].map(lambda p: _fmt_p(p, lang))
+    out["p_text"] = out["p_value"].map(lambda p: fmt_p(p, lang))
     return out
 
 
@@ -195,7 +188,7 @@ def show_mcar_items(ch, table: pd.DataFrame, section: bool = True) -> None:
     ok = table[table["p_value"].notna()]
     if len(ok):
         worst = ok.sort_values("p_value").iloc[0]
-        ch.text("sw_mcar_dq_text", p=_fmt_p(worst["p_value"], ch.language),
+        ch.text("sw_mcar_dq_text", p=fmt_p(worst["p_value"], ch.language),
                 scale=_scale_label(worst["scale"], ch.language).lower())
     ch.table(_mcar_display(table, ch.language), _mcar_columns(ch), ch.t("sw_mcar_items_caption"),
              ch.t("source_survey"), note=_mcar_note(ch, table))
@@ -214,7 +207,7 @@ def show_missing(ch, res: SurveyWaves) -> None:
     tested = res.mcar_waves[res.mcar_waves["p_value"].notna()]
     if len(tested):
         worst = tested.sort_values("p_value").iloc[0]
-        ch.text("sw_mcar_waves_result", p=_fmt_p(worst["p_value"], lang),
+        ch.text("sw_mcar_waves_result", p=fmt_p(worst["p_value"], lang),
                 scale=_scale_label(worst["scale"], lang).lower(),
                 verdict=ch.t("sw_mcar_pattern" if worst["p_value"] < 0.05
                              else "sw_mcar_no_pattern"))
