@@ -52,6 +52,9 @@ content.show_model(ch, result)
 content.show_missing(ch, result)
 
 # %%
+content.show_coaches(ch, result)
+
+# %%
 content.show_employment(ch, result)
 
 # %%

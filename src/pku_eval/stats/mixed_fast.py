@@ -30,7 +30,8 @@ _LOG_RATIO_BOUNDS = (-25.0, 12.0)  # log(sigma_u^2 / sigma^2): from "no subject 
 
 
 def reml_random_intercept(
-    y: np.ndarray, x: np.ndarray, groups: np.ndarray, reml: bool = True
+    y: np.ndarray, x: np.ndarray, groups: np.ndarray, reml: bool = True,
+    clustered: np.ndarray | None = None,
 ) -> dict:
     """Fit :math:`y = X\\beta + u_{g} + \\varepsilon` by REML (or ML) from per-subject sums.
 
@@ -44,6 +45,10 @@ def reml_random_intercept(
         Subject of each row (any hashable labels), length :math:`N`.
     reml : bool
         Restricted (default) or full maximum likelihood.
+    clustered : numpy.ndarray of bool, optional
+        Rows that have the random intercept (default: all). The other rows belong to no
+        subject (:math:`u = 0` for them): the partially nested design of
+        :func:`pku_eval.stats.clustered.partially_nested_effect`.
 
     Returns
     -------
@@ -103,10 +108,17 @@ def reml_random_intercept(
         raise EstimationError("too_few", "need at least two subjects to fit a random intercept")
     if n_obs - p <= 0:
         raise EstimationError("too_few", f"{n_obs} rows are too few for {p} fixed effects")
-    counts = np.bincount(codes, minlength=n_groups).astype(float)
-    sum_x = np.column_stack([np.bincount(codes, weights=x[:, j], minlength=n_groups)
+    inside = np.ones(n_obs) if clustered is None else np.asarray(clustered, dtype=float)
+    if clustered is not None:  # subjects only among the rows with the random intercept
+        n_groups = len(np.unique(codes[inside > 0]))
+        if n_groups < 2:
+            raise EstimationError("too_few", "need at least two clusters to fit a random "
+                                             "intercept")
+        n_groups = int(codes.max()) + 1
+    counts = np.bincount(codes, weights=inside, minlength=n_groups)
+    sum_x = np.column_stack([np.bincount(codes, weights=x[:, j] * inside, minlength=n_groups)
                              for j in range(p)])
-    sum_y = np.bincount(codes, weights=y, minlength=n_groups)
+    sum_y = np.bincount(codes, weights=y * inside, minlength=n_groups)
     xtx, xty, yty = x.T @ x, x.T @ y, float(y @ y)
     if np.linalg.matrix_rank(xtx) < p:
         raise EstimationError(
@@ -148,7 +160,7 @@ def reml_random_intercept(
         "cov": cov,
         "sd_intercept": float(np.sqrt(ratio * sigma2)),
         "sd_residual": float(np.sqrt(sigma2)),
-        "n_groups": n_groups,
+        "n_groups": int((counts > 0).sum()),
         "converged": bool(result.success),
     }
 

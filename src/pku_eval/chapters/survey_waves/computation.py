@@ -34,6 +34,7 @@ from .analyses import (
     trial_model,
 )
 from .analyses import _randomised as randomised_participants
+from .nested import nested_values, partially_nested
 
 
 def _empty() -> Mapping:
@@ -64,6 +65,7 @@ class SurveyWaves:
     mcar_waves: pd.DataFrame | None = None
     employment: pd.DataFrame | None = None
     change: pd.DataFrame | None = None
+    nested: pd.DataFrame | None = None     # the coaches: partially nested model per scale × wave
 
 
 def compute(stage: StageData, params: Params) -> SurveyWaves:
@@ -86,8 +88,10 @@ def compute(stage: StageData, params: Params) -> SurveyWaves:
     sens, mi = sensitivity(stage, long, randomised, model, waves, params.seed)
     parts = {"reliability": rel, "alpha": MappingProxyType(alpha), "model": model,
              "sensitivity": sens, "mcar_items": mcar_items(long, params.seed)}
+    nested = partially_nested(stage, long, randomised, model)
     return SurveyWaves(
-        **base, **parts, values=_values(later=later, **parts),
+        **base, **parts, nested=nested,
+        values=frozen_values({**_values(later=later, **parts), **nested_values(nested)}),
         n_randomised=MappingProxyType({k: int(v) for k, v in n_randomised.items()}),
         items=item_distribution(long[long["wave"] == "T0"]), means=scale_means(long),
         fast_engine=fast, mi=MappingProxyType(mi),
@@ -111,6 +115,7 @@ def _absent_values(absent: Missing, later: list[str]) -> Mapping[str, Value]:
         values[f"scales.{scale}.alpha"] = _null(absent)
         for wave in later:
             values[f"scales.{scale}.arm_by_wave.{wave}"] = _null(absent)
+            values[f"scales.{scale}.partially_nested.{wave}"] = _null(absent)
     return frozen_values(values)
 
 

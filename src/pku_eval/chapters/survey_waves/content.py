@@ -39,6 +39,7 @@ from .analyses import (
 )
 from .computation import SurveyWaves, compute
 from .show import (
+    show_coaches,
     show_employment,
     show_intro,
     show_mcar_items,
@@ -70,6 +71,7 @@ __all__ = [
     "reliability",
     "scale_means",
     "sensitivity",
+    "show_coaches",
     "show_employment",
     "show_intro",
     "show_mcar_items",

@@ -4,49 +4,69 @@ decides."""
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
-from ... import text
-from ...codebook import SCALES, SURVEY_SCALES
+from ... import plots, text
+from ...codebook import SCALES, SURVEY, SURVEY_SCALES
 from ...disclosure import Policy
+from ...text import fmt_int
+
+
+def item_label(item: str, lang: str, width: int = 46) -> str:
+    """An item as a reader knows it: its question wording (the codebook's label), wrapped."""
+    return textwrap.fill(SURVEY.var(item).label(lang), width)
 
 
 def items_figure(items: pd.DataFrame, lang: str, policy: Policy):
-    """One stacked bar per item: the share of each answer at T0 (items with too few answers
-    are left empty)."""
+    """Diverging stacked bars, one per item: the answers at T0 (negatively worded items
+    reversed), the lower answers to the left of 0, the upper ones to the right, the middle one
+    of an odd scale across 0; the same answer has the same colour in every panel, and every
+    panel's legend lists all its answers. A category whose count the policy withholds is not
+    drawn (nor the second one withheld with it), and an item with too few answers not at all.
+    The figure carries its text alternative (``pku_alt``)."""
     import matplotlib.pyplot as plt
 
     n_items = [items.loc[items["scale"] == s, "item"].nunique() for s in SURVEY_SCALES]
-    fig, axes = plt.subplots(len(SURVEY_SCALES), 1, figsize=(7.5, 0.32 * sum(n_items) + 2.2),
-                             gridspec_kw={"height_ratios": n_items}, sharex=True)
-    colours = plt.get_cmap("cividis")
+    fig, axes = plt.subplots(len(SURVEY_SCALES), 1, figsize=(7.5, 0.42 * sum(n_items) + 3.0),
+                             gridspec_kw={"height_ratios": n_items, "hspace": 0.75},
+                             sharex=True)
+    alt = []
     for ax, scale in zip(np.atleast_1d(axes), SURVEY_SCALES, strict=True):
         spec = SCALES[scale]
         sub = items[items["scale"] == scale]
         labels = []
-        values = list(range(spec.low, spec.high + 1))
         for i, item in enumerate(spec.items):
-            d = sub[sub["item"] == item].set_index("value")
+            d = sub[sub["item"] == item].set_index("value").reindex(
+                range(spec.low, spec.high + 1))
             mark = f" {text.t('sw_reversed_mark', lang)}" if item in spec.reversed_items else ""
-            labels.append(f"{spec.label(lang)} {item.rsplit('_', 1)[1]}{mark}")
-            if policy.too_few(d["n"].iloc[0]):
-                continue
-            left = 0.0
-            for v in values:
-                share = float(d.loc[v, "share"]) * 100
-                colour = colours(0.1 + 0.85 * (v - spec.low) / max(spec.high - spec.low, 1))
-                ax.barh(i, share, left=left, color=colour, edgecolor="white", height=0.8,
-                        label=str(v) if i == 0 else None)
-                left += share
-        ax.set_yticks(range(len(labels)), labels)
-        ax.invert_yaxis()
-        ax.set_xlim(0, 100)
+            labels.append(item_label(item, lang) + mark)
+            shares, hidden = plots.likert_shares(d["count"].fillna(0).to_numpy(), policy)
+            alt.append(plots.likert_alt(SURVEY.var(item).label(lang) + mark, spec.low, shares,
+                                        hidden, lang, policy))
+            if shares is not None:
+                plots.diverging_bar(ax, i, shares, spec.low, spec.high)
+        ax.set_yticks(range(len(labels)), labels, fontsize=7.5)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.set_xlim(-100, 100)
         ax.grid(axis="y", visible=False)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
-    np.atleast_1d(axes)[-1].set_xlabel(f"{text.t('sw_share', lang)} (%)")
-    fig.tight_layout()
+        ax.set_title(spec.label(lang), loc="left", fontsize=10, pad=20)
+        anchors = {v: f"{v} {text.t(f'sw_anchor_{scale}_{end}', lang)}"
+                   for v, end in ((spec.low, "low"), (spec.high, "high"))}
+        leg = plots.likert_legend(fig, spec.low, spec.high, anchors,
+                                  text.t("fig_withheld", lang), fontsize=7.5,
+                                  loc="lower left", bbox_to_anchor=(-0.01, 0.99),
+                                  bbox_transform=ax.transAxes, handlelength=1.2,
+                                  columnspacing=0.8)
+        leg.set_in_layout(False)
+    last = np.atleast_1d(axes)[-1]
+    ticks = np.arange(-100, 101, 25)
+    last.set_xticks(ticks, [fmt_int(abs(v), lang) for v in ticks])
+    last.set_xlabel(f"{text.t('sw_share', lang)} (%)")
+    fig.pku_alt = text.t("sw_items_alt", lang, mark=plots.marker(policy, lang), items="; ".join(alt))
     return fig
 
 

@@ -334,3 +334,31 @@ def _withhold_lines(policy, table: pd.DataFrame, arms: list[str]) -> pd.DataFram
         mask[codes.index] = policy.grouped_mask(codes, f"n_{a}", ["wave"]).to_numpy()
         table = policy.withhold(table, f"n_{a}", mask)
     return table
+
+
+def show_coaches(ch, res: SurveyWaves) -> None:
+    """The job coaches: the partially nested model per scale and wave beside the main model's
+    interval width (how much taking the coaches into account widens it)."""
+    if res.absent or res.nested is None or res.nested.empty:
+        return
+    lang = ch.language
+    ch.section("sw_coach")
+    t = res.nested
+    fitted = t[t["missing"].isna()]
+    if fitted.empty:
+        why = next((m for m in t["missing"] if m is not None), Missing("too_few"))
+        ch.notice(ch.t("sw_coach_none", why=why.show(lang)))
+        return
+    ch.text("sw_coach_text", ratio_low=fmt_num(fitted["width_ratio"].min(), 2, lang),
+            ratio_high=fmt_num(fitted["width_ratio"].max(), 2, lang),
+            icc=fmt_num(100 * fitted["icc"].max(), 0, lang))
+    tab = fitted.copy()
+    tab["scale"] = tab["scale"].map(lambda sc: _scale_label(sc, lang))
+    ch.table(tab, [Column("scale", ch.t("sw_h_scale")), Column("wave", ch.t("h_wave")),
+                   Column("n", ch.t("sw_h_participants"), "count"),
+                   Column("estimate", ch.t("sw_h_diff"), "num", base="n", decimals=2),
+                   Column("ci_low", ch.t("sw_h_ci_low"), "num", base="n", decimals=2),
+                   Column("ci_high", ch.t("sw_h_ci_high"), "num", base="n", decimals=2),
+                   Column("width_ratio", ch.t("sw_h_width_ratio"), "num", base="n",
+                          decimals=2)],
+             ch.t("sw_coach_caption"), ch.t("source_survey"), note=ch.t("sw_coach_note"))

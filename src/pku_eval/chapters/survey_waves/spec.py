@@ -3,6 +3,6 @@
 from ..spec import ChapterSpec
 
 SPEC = ChapterSpec(
-    reads=("survey",),
+    reads=("survey", "se_log"),
     owns=("scales",),
 )

@@ -1,0 +1,162 @@
+"""The employment chapter's sensitivity analyses (#16): the job coaches (coach-robust
+variance), the missing register outcomes (bounds, MAR imputation, tipping point), the external
+control group by propensity weighting, and the precision forecast at the interim. The keys hold
+what the stats functions (each tested against a published reference or, where none was found,
+by its properties: tests/test_stats_clustered.py, test_stats_sensitivity.py,
+test_stats_weighting.py) give with the chapter's options; the planted effects of the demo data
+stay inside the intervals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_chapter_employment_primary import randomised, write_tables
+
+from pku_eval import demo, tidy
+from pku_eval.chapters import employment as em
+from pku_eval.chapters.employment import sensitivity as sens
+from pku_eval.params import load_params
+from pku_eval.stats.clustered import risk_difference_clustered
+from pku_eval.stats.sensitivity import mi_risk_difference, missing_outcome_bounds
+from pku_eval.stats.weighting import ipw_difference
+from pku_eval.values import SUPPRESSED
+
+FINAL, INTERIM = "2016-12-31", "2015-10-31"
+P5 = load_params(min_cell=5)
+ALL = ("offices", "participants", "outcomes", "se_log")
+TRUTH = demo.PLANTED["employment"]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("large_sensitivity")
+    write_tables(d, demo.generate(participants=4000, seed=11), ALL)
+    return d
+
+
+@pytest.fixture(scope="module")
+def large(data_dir):
+    return em.compute(tidy.prepare(tidy.load(data_dir), FINAL), P5)
+
+
+def test_coach_robust_interval_covers_the_planted_difference(large):
+    got = large.value("employment.sensitivity.coach_robust")
+    truth = TRUTH["treatment"] - TRUTH["internal_control"]
+    assert got["ci_low"] < truth < got["ci_high"], (got, truth)
+    # the estimate is the crude difference; only its interval changes
+    assert got["estimate"] == pytest.approx(
+        large.value("employment.risk_difference")["estimate"], abs=1e-12)
+    assert got["n_coaches"] >= 2 and got["width_ratio"] == pytest.approx(
+        (got["ci_high"] - got["ci_low"])
+        / (got["ci_high_independent"] - got["ci_low_independent"]))
+    # the demo plants no coach effect: the intervals hardly change
+    assert 0.7 < got["width_ratio"] < 1.4
+
+
+def test_coach_key_is_the_stats_function_with_the_chapters_options(large, data_dir):
+    stage = tidy.prepare(tidy.load(data_dir), FINAL)
+    rand = randomised(large)
+    coach = sens.coach_of_participant(stage.table("se_log"))
+    data = rand.assign(coach=rand["participant_id"].map(coach).where(
+        rand["arm"] == "treatment"))
+    r = risk_difference_clustered(data, "employed", "arm", "treatment", "internal_control",
+                                  cluster="coach").iloc[0]
+    got = large.value("employment.sensitivity.coach_robust")
+    for k in ("estimate", "ci_low", "ci_high", "p_value", "width_ratio"):
+        assert got[k] == pytest.approx(r[k], rel=1e-12)
+
+
+def test_modal_coach():
+    log = pd.DataFrame({"participant_id": ["P-1", "P-1", "P-1", "P-2", "P-2"],
+                        "coach_id": ["C-B", "C-A", "C-B", "C-A", "C-B"]})
+    assert sens.coach_of_participant(log).to_dict() == {"P-1": "C-B", "P-2": "C-A"}
+
+
+def test_missing_outcome_bounds_mar_and_tipping_point(large):
+    truth = TRUTH["treatment"] - TRUTH["internal_control"]
+    b = large.value("employment.missing.bounds")
+    assert b["lower"] <= b["estimate"] <= b["upper"]
+    assert b["estimate"] == pytest.approx(
+        large.value("employment.risk_difference")["estimate"], abs=1e-12)
+    mar = large.value("employment.missing.mar")
+    assert mar["ci_low"] < truth < mar["ci_high"], (mar, truth)
+    assert b["lower"] <= mar["estimate"] <= b["upper"]
+    assert mar["imputations"] == sens.IMPUTATIONS
+    tip = large.values["employment.missing.tipping_point"]
+    if tip.shown:  # the interval reaches 0 only after a shift
+        assert 0 < tip.estimate["delta"] <= 1
+    else:  # about 5% are missing (demo): no shift can overturn a clear effect
+        assert b["lower"] > 0 and tip.reason == sens.R_NOT_TIPPED
+    t = large.sensitivity.tipping
+    assert t["estimate"].iloc[0] == pytest.approx(mar["estimate"], abs=1e-12)
+    assert t["estimate"].is_monotonic_decreasing
+
+
+def test_missing_keys_are_the_stats_functions_with_the_chapters_options(large):
+    f = large.frame
+    rand = f[(f["randomised"] == 1) & f["arm"].isin(["treatment", "internal_control"])]
+    b = missing_outcome_bounds(rand, "employed", "arm", "treatment", "internal_control").iloc[0]
+    got = large.value("employment.missing.bounds")
+    for k in ("estimate", "lower", "upper"):
+        assert got[k] == pytest.approx(b[k], rel=1e-12)
+    pooled = em.computation._pool_rare(rand, list(em.CATEGORICAL))
+    mar = mi_risk_difference(pooled, "employed", "arm", "treatment", "internal_control",
+                             list(em.COVARIATES), m=sens.IMPUTATIONS, seed=P5.seed).iloc[0]
+    got = large.value("employment.missing.mar")
+    for k in ("estimate", "ci_low", "ci_high"):
+        assert got[k] == pytest.approx(mar[k], rel=1e-12)
+
+
+def test_external_ipw_is_exploratory_and_balances(large):
+    got = large.value("employment.external_ipw")
+    truth = TRUTH["treatment"] - TRUTH["external_control"]
+    assert got["ci_low"] < truth < got["ci_high"], (got, truth)
+    assert got["max_abs_diff_after"] <= got["max_abs_diff_before"]
+    assert got["max_abs_diff_after"] < 0.1  # the usual balance threshold
+    bal = large.sensitivity.balance
+    assert {"covariate", "diff_unadjusted", "diff_adjusted", "base"} <= set(bal.columns)
+    with_row = large.frame[large.frame["has_outcome"]]
+    pair = em.computation._pool_rare(with_row[with_row["arm"].isin(
+        ["treatment", "external_control"])], list(em.CATEGORICAL))
+    r = ipw_difference(pair, "employed", "arm", "treatment", "external_control",
+                       list(em.COVARIATES), estimand=sens.IPW_ESTIMAND).iloc[0]
+    assert got["estimate"] == pytest.approx(r["estimate"], rel=1e-12)
+
+
+def test_forecast_only_at_the_interim_and_narrower(data_dir, large):
+    assert large.reason("employment.horizon.precision_forecast") == sens.R_NOT_INTERIM
+    interim = em.compute(tidy.prepare(tidy.load(data_dir), INTERIM), P5)
+    f = interim.value("employment.horizon.precision_forecast")
+    assert 0 < f["half_width_final"] < f["half_width_now"]
+    assert f["n_treatment_final"] > f["n_control_final"] > 0  # 60/40 allocation
+
+
+def test_without_se_log_the_coach_key_is_null_with_its_reason(tmp_path):
+    d = tmp_path / "no_log"
+    write_tables(d, demo.generate(participants=300, seed=3))
+    res = em.compute(tidy.prepare(tidy.load(d), FINAL), P5)
+    assert res.value("employment.sensitivity.coach_robust") is None
+    assert res.reason("employment.sensitivity.coach_robust") == sens.R_NO_SE_LOG
+    # the other analyses do not need the log (bounds are withheld when a withheld count of
+    # missing participants could be worked out from them)
+    bounds = res.values["employment.missing.bounds"]
+    assert bounds.shown or bounds.reason == SUPPRESSED
+    assert res.value("employment.missing.mar") is not None
+
+
+def test_bounds_withheld_when_a_missing_count_is(large):
+    counts = {a: large.values[f"employment.missing_outcome.{a}"]
+              for a in ("treatment", "internal_control")}
+    hidden = any(not c.shown and c.reason == SUPPRESSED for c in counts.values())
+    assert large.values["employment.missing.bounds"].shown != hidden
+
+
+def test_small_data_give_reasons_not_crashes(tmp_path):
+    d = tmp_path / "small"
+    write_tables(d, demo.generate(participants=40, seed=5), ALL)
+    res = em.compute(tidy.prepare(tidy.load(d), FINAL), load_params(min_cell=5))
+    for key in ("employment.sensitivity.coach_robust", "employment.missing.bounds",
+                "employment.missing.mar", "employment.missing.tipping_point",
+                "employment.external_ipw", "employment.horizon.precision_forecast"):
+        v = res.values[key]
+        assert v.shown or v.reason, key
