@@ -18,7 +18,7 @@ FOLLOWUP = pd.Timestamp("2016-12-31")
 INTERIM_CUTOFF = pd.Timestamp("2015-10-31")
 WAVE_OFFSET = {"T0": 0, "T1": 183, "T2": 365}
 
-# DATA_CONTRACT.md, version 1
+# DATA_CONTRACT.md, version 2
 CONTRACT_COLUMNS = {
     "offices": ["office", "name", "county", "project", "role", "method", "staff"],
     "participants": ["participant_id", "office", "arm", "randomised", "enrolled_date",
@@ -38,6 +38,14 @@ CONTRACT_COLUMNS = {
                           for i in range(1, 5)]],
     "employer_survey": ["employer_id", "office", "response_date", "sector", "size",
                         *[f"followup_{i}" for i in range(1, 7)], "would_recommend"],
+    # version 2
+    "session_feedback": ["participant_id", "session_date", "session_no", "ors_individual",
+                         "ors_interpersonal", "ors_social", "ors_overall", "srs_relationship",
+                         "srs_goals", "srs_approach", "srs_overall"],
+    "actor_survey": ["respondent_id", "round", "response_date", "project", "party",
+                     *[f"collaboration_{i}" for i in range(1, 6)],
+                     *[f"learning_{i}" for i in range(1, 5)],
+                     *[f"organisation_{i}" for i in range(1, 5)], "overall"],
 }
 SCALES = {"mastery": (7, 4, (1, 3, 4, 6, 7), 5),  # items, top of range, reversed, min answered
           "satisfaction": (5, 5, (), 4),
@@ -45,11 +53,14 @@ SCALES = {"mastery": (7, 4, (1, 3, 4, 6, 7), 5),  # items, top of range, reverse
 LEARNING_SCALES = ("arenas", "sharing", "research")
 DATE_COLUMNS = {"participants": ["enrolled_date", "withdrawn_date"], "survey": ["response_date"],
                 "se_log": ["date"], "outcomes": ["followup_date", "first_job_date"],
-                "learning_survey": ["response_date"], "employer_survey": ["response_date"]}
+                "learning_survey": ["response_date"], "employer_survey": ["response_date"],
+                "session_feedback": ["session_date"], "actor_survey": ["response_date"]}
 ID_COLUMNS = {"participants": ["participant_id"], "survey": ["participant_id"],
               "se_log": ["log_id", "participant_id", "coach_id"], "outcomes": ["participant_id"],
-              "learning_survey": ["respondent_id"], "employer_survey": ["employer_id"]}
-NOT_INTEGER = {"tenure_years"}  # number columns that may hold decimals
+              "learning_survey": ["respondent_id"], "employer_survey": ["employer_id"],
+              "session_feedback": ["participant_id"], "actor_survey": ["respondent_id"]}
+NOT_INTEGER = {"tenure_years",  # number columns that may hold decimals
+               *CONTRACT_COLUMNS["session_feedback"][3:]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -134,7 +145,7 @@ def test_tables_have_the_contract_columns_in_order(tables):
         assert len(tables[name]) > 0, name
 
 
-def test_write_demo_returns_the_seven_paths(csv_dir, tmp_path):
+def test_write_demo_returns_the_nine_paths(csv_dir, tmp_path):
     paths = demo.write_demo(tmp_path / "new" / "dir", participants=40, seed=1)
     assert [p.name for p in paths] == [f"{name}.csv" for name in CONTRACT_COLUMNS]
     assert all(p.is_file() for p in paths)

@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["proportions", "survival", "cox", "mixed", "reliability", "missing", "means", "mixed_fast",
-           "imputation", "bootstrap", "errors"]
+           "imputation", "bootstrap", "errors", "stratified", "survival_contrasts", "effect_sizes",
+           "multiplicity", "clustered", "sensitivity", "change"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,5 +1,5 @@
 """The codebook: every input file, variable, type, code (with labels in Norwegian and English),
-scale and missing-value rule of DATA_CONTRACT.md (version 1).
+scale and missing-value rule of DATA_CONTRACT.md (version 2).
 
 The loader validates with it and the reports label with it: there is no second copy.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 #: Questionnaire missing codes (only in items whose valid range lies within 1–5, and ``employment``).
 MISSING_CODES = {8: {"nb": "vet ikke", "en": "don't know"},
@@ -178,9 +178,50 @@ SURVEY = FileSpec("survey", False, "Deltakerundersøkelsen", "Participant survey
         codes=EMPLOYMENT_CODES, missing_codes=True),
     Var("hours_per_week", "number", "Timer per uke", "Hours per week", nullable=True,
         low=0, high=75),
-    *_items("mastery", 7, 1, 4, "Mestring", "Mastery"),
-    *_items("satisfaction", 5, 1, 5, "Tilfredshet", "Satisfaction"),
-    *_items("participation", 4, 1, 5, "Brukermedvirkning", "Participation"),
+    # mastery_1 … mastery_7: the question wording (nb, en)
+    *(Var(f"mastery_{i}", "item", nb, en, nullable=True, low=1, high=4,
+          missing_codes=True) for i, (nb, en) in enumerate((
+        ("Det finnes egentlig ingen måte jeg kan løse noen av problemene mine på",
+         "There is really no way I can solve some of the problems I have"),
+        ("Jeg kan klare omtrent hva som helst hvis jeg virkelig bestemmer meg for det",
+         "I can do just about anything I really set my mind to do"),
+        ("Av og til føler jeg at jeg blir dyttet rundt i livet",
+         "Sometimes I feel that I am being pushed around in life"),
+        ("Jeg har liten kontroll over det som skjer med meg",
+         "I have little control over the things that happen to me"),
+        ("Hva som skjer med meg i framtiden, avhenger stort sett av meg selv",
+         "What happens to me in the future mostly depends on me"),
+        ("Jeg føler meg ofte hjelpeløs når jeg skal takle problemer i livet",
+         "I often feel helpless in dealing with the problems of life"),
+        ("Det er lite jeg kan gjøre for å endre mange av de viktige tingene i livet mitt",
+         "There is little I can do to change many of the important things in my life"),
+    ), start=1)),
+    # satisfaction_1 … satisfaction_5: the question wording (nb, en)
+    *(Var(f"satisfaction_{i}", "item", nb, en, nullable=True, low=1, high=5,
+          missing_codes=True) for i, (nb, en) in enumerate((
+        ("Fornøyd med oppfølgingen fra NAV samlet sett",
+         "Satisfied with the follow-up from NAV overall"),
+        ("Fornøyd med hvor lett det er å få kontakt med veilederen",
+         "Satisfied with how easy it is to reach the adviser"),
+        ("Fornøyd med hvordan veilederen forstår situasjonen min",
+         "Satisfied with how the adviser understands my situation"),
+        ("Fornøyd med hjelpen til å finne og søke jobber",
+         "Satisfied with the help to find and apply for jobs"),
+        ("Fornøyd med informasjonen om tiltak og rettigheter",
+         "Satisfied with the information on services and rights"),
+    ), start=1)),
+    # participation_1 … participation_4: the question wording (nb, en)
+    *(Var(f"participation_{i}", "item", nb, en, nullable=True, low=1, high=5,
+          missing_codes=True) for i, (nb, en) in enumerate((
+        ("Jeg blir lyttet til i oppfølgingen min",
+         "I am listened to in my follow-up"),
+        ("Jeg er med på å bestemme målene for oppfølgingen",
+         "I take part in setting the goals of my follow-up"),
+        ("Jeg er med på å velge tiltak og aktiviteter",
+         "I take part in choosing services and activities"),
+        ("Jeg kan si fra når noe ikke fungerer",
+         "I can say so when something does not work"),
+    ), start=1)),
     Var("health", "item", "Egenvurdert helse", "Self-rated health", nullable=True, low=1,
         high=5, missing_codes=True),
     Var("life_satisfaction", "int", "Livstilfredshet", "Life satisfaction", nullable=True,
@@ -230,9 +271,42 @@ LEARNING_SURVEY = FileSpec("learning_survey", False, "Lærings­undersøkelsen",
         "leder": ("leder", "manager"), "annet": ("annet", "other")}),
     Var("tenure_years", "number", "Ansiennitet (år)", "Tenure (years)", low=0, high=45),
     Var("in_project", "binary", "Med i forsøket", "In the trial"),
-    *_items("arenas", 4, 1, 5, "Læringsarenaer", "Learning arenas"),
-    *_items("sharing", 4, 1, 5, "Kunnskapsdeling", "Knowledge sharing"),
-    *_items("research", 4, 1, 5, "Forskningsbruk", "Use of research"),
+    # arenas_1 … arenas_4: the question wording (nb, en)
+    *(Var(f"arenas_{i}", "item", nb, en, nullable=True, low=1, high=5,
+          missing_codes=True) for i, (nb, en) in enumerate((
+        ("Vi har faste møteplasser for å dele erfaringer",
+         "We have regular meeting places to share experience"),
+        ("Jeg får metodeveiledning når jeg trenger det",
+         "I get method guidance when I need it"),
+        ("Vi drøfter saker sammen på tvers av fag",
+         "We discuss cases together across disciplines"),
+        ("Møteplassene gir meg noe jeg kan bruke i arbeidet",
+         "The meeting places give me something I can use in my work"),
+    ), start=1)),
+    # sharing_1 … sharing_4: the question wording (nb, en)
+    *(Var(f"sharing_{i}", "item", nb, en, nullable=True, low=1, high=5,
+          missing_codes=True) for i, (nb, en) in enumerate((
+        ("Kollegene mine deler det de lærer",
+         "My colleagues share what they learn"),
+        ("Jeg deler erfaringer fra egne saker med andre",
+         "I share experience from my own cases with others"),
+        ("Erfaringene fra forsøket når resten av kontoret",
+         "The experience from the trial reaches the rest of the office"),
+        ("Ledelsen legger til rette for kunnskapsdeling",
+         "Management makes room for knowledge sharing"),
+    ), start=1)),
+    # research_1 … research_4: the question wording (nb, en)
+    *(Var(f"research_{i}", "item", nb, en, nullable=True, low=1, high=5,
+          missing_codes=True) for i, (nb, en) in enumerate((
+        ("Jeg leser forskning som er relevant for arbeidet mitt",
+         "I read research that is relevant to my work"),
+        ("Vi bruker forskning når vi velger arbeidsmåter",
+         "We use research when we choose how to work"),
+        ("Jeg vet hvor jeg finner kunnskap om hva som virker",
+         "I know where to find knowledge about what works"),
+        ("Forskere og praktikere samarbeider i prosjektet",
+         "Researchers and practitioners work together in the project"),
+    ), start=1)),
 ), date_column="response_date")
 
 EMPLOYER_SURVEY = FileSpec("employer_survey", False, "Arbeidsgiverundersøkelsen",
@@ -245,12 +319,110 @@ EMPLOYER_SURVEY = FileSpec("employer_survey", False, "Arbeidsgiverundersøkelsen
     Var("size", "code", "Størrelse", "Size", codes={
         "1-9": ("1–9", "1–9"), "10-49": ("10–49", "10–49"), "50-249": ("50–249", "50–249"),
         "250+": ("250+", "250+")}),
-    *_items("followup", 6, 1, 5, "Oppfølging", "Follow-up"),
+    # followup_1 … followup_6: the question wording (nb, en)
+    *(Var(f"followup_{i}", "item", nb, en, nullable=True, low=1, high=5,
+          missing_codes=True) for i, (nb, en) in enumerate((
+        ("Jobbspesialisten var lett å få tak i",
+         "The job coach was easy to reach"),
+        ("Jobbspesialisten forsto arbeidsplassens behov",
+         "The job coach understood the workplace's needs"),
+        ("Vi fikk hjelp til å tilpasse arbeidsoppgavene",
+         "We got help to adapt the tasks"),
+        ("Oppfølgingen av arbeidstakeren var god nok",
+         "The follow-up of the employee was good enough"),
+        ("Vi fikk raskt hjelp når det oppsto problemer",
+         "We got help quickly when problems arose"),
+        ("Samarbeidet med NAV var samlet sett godt",
+         "Overall, the cooperation with NAV was good"),
+    ), start=1)),
     Var("would_recommend", "binary", "Vil anbefale", "Would recommend"),
 ), date_column="response_date")
 
+def _worded(prefix: str, kind: str, low: float, high: float, missing: bool,
+            wording: tuple[tuple[str, str], ...]) -> tuple[Var, ...]:
+    """Items with their own wording (nb, en), numbered ``<prefix>_1`` … in order."""
+    return tuple(
+        Var(f"{prefix}_{i}", kind, nb, en, nullable=True, low=low, high=high,
+            missing_codes=missing)
+        for i, (nb, en) in enumerate(wording, start=1)
+    )
+
+
+#: KOR (klient- og resultatstyrt praksis): the Outcome Rating Scale before and the Session
+#: Rating Scale after each conversation (Miller, Duncan et al. 2003; Duncan et al. 2003).
+ORS_ITEMS = ("ors_individual", "ors_interpersonal", "ors_social", "ors_overall")
+SRS_ITEMS = ("srs_relationship", "srs_goals", "srs_approach", "srs_overall")
+ORS_CUTOFF = 25.0        # clinical cut-off for adults (the Ung@jobb participants are 18-30)
+ORS_RELIABLE_CHANGE = 5.0
+SRS_CUTOFF = 36.0        # an SRS below this signals a concern with the working alliance
+
+SESSION_FEEDBACK = FileSpec("session_feedback", False, "KOR-skjemaer", "KOR session feedback", (
+    Var("participant_id", "id", "Deltaker-id", "Participant id",
+        references=("participants", "participant_id")),
+    Var("session_date", "date", "Samtaledato", "Session date"),
+    Var("session_no", "int", "Samtalenummer", "Session number", low=1, high=999),
+    Var("ors_individual", "number", "ORS: Individuelt (personlig velvære)",
+        "ORS: Individually (personal well-being)", nullable=True, low=0, high=10),
+    Var("ors_interpersonal", "number", "ORS: Mellommenneskelig (familie, nære relasjoner)",
+        "ORS: Interpersonally (family, close relationships)", nullable=True, low=0, high=10),
+    Var("ors_social", "number", "ORS: Sosialt (arbeid, skole, venner)",
+        "ORS: Socially (work, school, friendship)", nullable=True, low=0, high=10),
+    Var("ors_overall", "number", "ORS: Generelt (alt i alt)",
+        "ORS: Overall (general sense of well-being)", nullable=True, low=0, high=10),
+    Var("srs_relationship", "number", "SRS: Relasjon (følte meg hørt, forstått og respektert)",
+        "SRS: Relationship (felt heard, understood and respected)", nullable=True, low=0,
+        high=10),
+    Var("srs_goals", "number", "SRS: Mål og tema (snakket om det jeg ønsket)",
+        "SRS: Goals and topics (worked on what I wanted to talk about)", nullable=True, low=0,
+        high=10),
+    Var("srs_approach", "number", "SRS: Tilnærming eller metode (passet for meg)",
+        "SRS: Approach or method (a good fit for me)", nullable=True, low=0, high=10),
+    Var("srs_overall", "number", "SRS: Generelt (samtalen var riktig for meg i dag)",
+        "SRS: Overall (today's session was right for me)", nullable=True, low=0, high=10),
+), date_column="session_date")
+
+ACTOR_ROUNDS = ("first", "second")
+ACTOR_SCALES = ("collaboration", "learning", "organisation")
+ACTOR_PARTIES = ("praksis", "bruker", "forskning", "utdanning", "annet")
+
+ACTOR_SURVEY = FileSpec("actor_survey", False, "Aktørundersøkelsen", "Actor survey", (
+    Var("respondent_id", "id", "Respondent-id", "Respondent id"),
+    Var("round", "code", "Runde", "Round", codes={
+        "first": ("første runde (våren 2016)", "first round (spring 2016)"),
+        "second": ("andre runde (våren 2017)", "second round (spring 2017)")}),
+    Var("response_date", "date", "Svardato", "Response date"),
+    Var("project", "code", "Prosjekt", "Project", codes=OFFICES.var("project").codes),
+    Var("party", "code", "Part", "Party", codes={
+        "praksis": ("praksis (NAV-ansatte og ledere)", "practice (NAV staff and managers)"),
+        "bruker": ("brukere og brukerorganisasjoner", "users and user organisations"),
+        "forskning": ("forskning", "research"),
+        "utdanning": ("utdanning (høgskoler)", "education (university colleges)"),
+        "annet": ("annet (fylke, direktorat)", "other (county office, directorate)")}),
+    *_worded("collaboration", "item", 1, 5, True, (
+        ("Samarbeidet er et likeverdig partnerskap mellom partene",
+         "The collaboration is an equal partnership between the parties"),
+        ("Min part blir hørt i samarbeidet", "My party is heard in the collaboration"),
+        ("Partene har felles mål for prosjektet", "The parties share the project's goals"),
+        ("Rollene i samarbeidet er tydelige", "The roles in the collaboration are clear"),
+        ("Det er tillit mellom partene", "There is trust between the parties"))),
+    *_worded("learning", "item", 1, 5, True, (
+        ("Det finnes faste arenaer for felles læring", "There are regular arenas for shared learning"),
+        ("Partene gir hverandre tilbakemeldinger", "The parties give each other feedback"),
+        ("Forskning brukes i utviklingen av praksis", "Research is used to develop practice"),
+        ("Erfaringene spres ut over forsøket", "The experience spreads beyond the trial"))),
+    *_worded("organisation", "item", 1, 5, True, (
+        ("Prosjektet er forankret i ledelsen", "The project is anchored with management"),
+        ("Styringsgruppen fungerer godt", "The steering group works well"),
+        ("Prosjektet har tilstrekkelige ressurser", "The project has sufficient resources"),
+        ("Arbeidet vil bli videreført etter forsøket",
+         "The work will be continued after the trial"))),
+    Var("overall", "item", "Samlet nytte av prosjektet", "Overall benefit of the project",
+        nullable=True, low=1, high=5, missing_codes=True),
+), date_column="response_date")
+
 FILES: dict[str, FileSpec] = {f.name: f for f in (
-    OFFICES, PARTICIPANTS, SURVEY, SE_LOG, OUTCOMES, LEARNING_SURVEY, EMPLOYER_SURVEY)}
+    OFFICES, PARTICIPANTS, SURVEY, SE_LOG, OUTCOMES, LEARNING_SURVEY, EMPLOYER_SURVEY,
+    SESSION_FEEDBACK, ACTOR_SURVEY)}
 
 SCALES: dict[str, Scale] = {s.name: s for s in (
     Scale("mastery", "survey", tuple(f"mastery_{i}" for i in range(1, 8)), 5,
@@ -267,6 +439,12 @@ SCALES: dict[str, Scale] = {s.name: s for s in (
           "Kunnskapsdeling", "Knowledge sharing"),
     Scale("research", "learning_survey", tuple(f"research_{i}" for i in range(1, 5)), 3,
           "Forskningsbruk", "Use of research"),
+    Scale("collaboration", "actor_survey", tuple(f"collaboration_{i}" for i in range(1, 6)), 4,
+          "Firepartssamarbeid", "Four-party collaboration"),
+    Scale("learning", "actor_survey", tuple(f"learning_{i}" for i in range(1, 5)), 3,
+          "Læringssystem", "Learning system"),
+    Scale("organisation", "actor_survey", tuple(f"organisation_{i}" for i in range(1, 5)), 3,
+          "Organisering", "Organisation"),
 )}
 
 SURVEY_SCALES = ("mastery", "satisfaction", "participation")

@@ -19,7 +19,7 @@ Examples
 --------
 >>> tables = generate(participants=100, seed=1)
 >>> sorted(tables)
-['employer_survey', 'learning_survey', 'offices', 'outcomes', 'participants', 'se_log', 'survey']
+['actor_survey', 'employer_survey', 'learning_survey', 'offices', 'outcomes', 'participants', 'se_log', 'session_feedback', 'survey']
 >>> len(tables["participants"])
 100
 """
@@ -31,6 +31,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
+from . import demo_kor
 from .codebook import DAYS_PER_MONTH as _DAYS_PER_MONTH
 from .codebook import FILES
 from .demo_marker import DEMO_MARKER, is_demo, mark_demo  # noqa: F401  (the demo marker)
@@ -50,7 +51,8 @@ DEFAULT_SEED = 2016
 DEFAULT_PARTICIPANTS = 600
 MIN_PARTICIPANTS = 20
 
-#: The seven tables, in the order in which they are returned and written.
+#: The nine tables, in the order in which they are returned and written (the last two, of
+#: contract version 2, are made in :mod:`pku_eval.demo_kor`).
 TABLES = (
     "offices",
     "participants",
@@ -59,6 +61,8 @@ TABLES = (
     "outcomes",
     "learning_survey",
     "employer_survey",
+    "session_feedback",
+    "actor_survey",
 )
 
 # --------------------------------------------------------------------------------------------
@@ -151,6 +155,9 @@ PLANTED: dict = {
     "learning_change": {"arenas": 0.40, "sharing": 0.30, "research": 0.20},
     # SE log: contacts per participant-month (Poisson process over the follow-up).
     "se_contacts_per_month": 7.0,
+    # KOR session forms (Ung@jobb) and the actor survey: see pku_eval.demo_kor.
+    "kor": demo_kor.PLANTED_KOR,
+    "actors": demo_kor.PLANTED_ACTORS,
 }
 
 # --------------------------------------------------------------------------------------------
@@ -228,7 +235,7 @@ _HOURS = {"ordinary_paid": (28, 10), "subsidised": (25, 8), "work_training": (18
 _STATUS = ("ordinary_paid", "subsidised", "education", "aap", "sosialhjelp", "ufore", "other")
 _STATUS_PROBS = {True: (0.75, 0.08, 0.05, 0.07, 0.00, 0.00, 0.05),
                  False: (0.00, 0.10, 0.07, 0.50, 0.15, 0.08, 0.10)}
-_OUTCOME_SHARE = 0.95
+_OUTCOME_SHARE = 0.93
 
 _CASELOAD = 12  # SE participants per job coach
 _SUBSTITUTE_COACH = 0.05
@@ -263,7 +270,7 @@ _COLUMNS = {name: spec.columns for name, spec in FILES.items()}  # the contract'
 def generate(
     participants: int = DEFAULT_PARTICIPANTS, seed: int = DEFAULT_SEED
 ) -> dict[str, pd.DataFrame]:
-    """Generate the seven demo tables.
+    """Generate the nine demo tables.
 
     Parameters
     ----------
@@ -278,7 +285,8 @@ def generate(
     -------
     dict of str to pandas.DataFrame
         Keys in :data:`TABLES` order: ``offices``, ``participants``, ``survey``, ``se_log``,
-        ``outcomes``, ``learning_survey``, ``employer_survey``; each with exactly the contract's
+        ``outcomes``, ``learning_survey``, ``employer_survey``, ``session_feedback``,
+        ``actor_survey``; each with exactly the contract's
         columns in the contract's order. Dates are ``datetime64`` (``NaT`` when empty), integer
         columns with empty cells are nullable ``Int64``, ids and codes are strings.
 
@@ -304,7 +312,10 @@ def generate(
     n = _check_int("participants", participants, MIN_PARTICIPANTS)
     seed = _check_int("seed", seed, 0)
     streams = np.random.SeedSequence(seed).spawn(len(TABLES) + 1)
-    rng = {name: np.random.default_rng(s) for name, s in zip((*TABLES, "first_job"), streams)}
+    # the streams of version 1's seven tables and "first_job" keep their places (0-7), so that
+    # adding a table leaves the others' bytes unchanged
+    rng = {name: np.random.default_rng(s)
+           for name, s in zip((*TABLES[:7], "first_job", *TABLES[7:]), streams)}
 
     offices = OFFICES.copy()
     people = _participants(rng["participants"], n)
@@ -317,6 +328,8 @@ def generate(
         "outcomes": _outcomes(rng["outcomes"], people, job_day),
         "learning_survey": _learning_survey(rng["learning_survey"]),
         "employer_survey": _employer_survey(rng["employer_survey"], people),
+        "session_feedback": demo_kor.session_feedback(rng["session_feedback"], people, offices),
+        "actor_survey": demo_kor.actor_survey(rng["actor_survey"], n),
     }
     for name, table in tables.items():
         if list(table.columns) != _COLUMNS[name]:  # a bug, not bad input
@@ -327,7 +340,7 @@ def generate(
 def write_demo(
     out_dir, participants: int = DEFAULT_PARTICIPANTS, seed: int = DEFAULT_SEED
 ) -> list[pathlib.Path]:
-    """Write the seven demo tables as UTF-8 CSV files.
+    """Write the nine demo tables as UTF-8 CSV files.
 
     Parameters
     ----------

@@ -10,7 +10,11 @@ import json
 import math
 from pathlib import Path
 
-from .codebook import ARMS, LEARNING_SCALES, SURVEY_SCALES
+from .codebook import ACTOR_ROUNDS, ACTOR_SCALES, ARMS, LEARNING_SCALES, SURVEY_SCALES
+
+#: The KOR chapter's required keys (REPORT_SPEC.md), under ``kor.``.
+KOR_KEYS = ("ors_change", "reliable_improvement", "reliable_deterioration",
+            "clinically_significant_improvement", "srs_below_cutoff")
 
 ESTIMATE_KEYS = ("estimate", "ci_low", "ci_high", "p_value")
 SUPPRESSED = "suppressed"
@@ -32,6 +36,9 @@ def required_paths(waves: list[str]) -> list[str]:
     paths += ["se_log.contacts_per_participant_month", "se_log.share_employer_contacts"]
     for s in LEARNING_SCALES:
         paths += [f"learning.{s}.pre_mean", f"learning.{s}.post_mean", f"learning.{s}.difference"]
+    paths += [f"kor.{k}" for k in KOR_KEYS]
+    for s in ACTOR_SCALES:
+        paths += [f"actors.{s}.{r}.mean" for r in ACTOR_ROUNDS] + [f"actors.{s}.change"]
     return paths
 
 

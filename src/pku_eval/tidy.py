@@ -149,6 +149,11 @@ class StageData:
         """Participants whose data may be used (enrolled by the cut-off, not withdrawn)."""
         return self.participants[~self.participants["withdrawn"]]
 
+    #: The shared counts per office and arm of the data before the filter (a filtered
+    #: report's counts are decided with those of every other report of the set:
+    #: :mod:`pku_eval.shared_counts`); ``None`` for an unfiltered stage (its own data).
+    office_counts: pd.DataFrame | None = None
+
     #: Contract files a chapter declared it reads (``reads`` of its spec); None = all. The
     #: build's cache keys a chapter on exactly these files, so reading another is an error.
     reads: frozenset[str] | None = None
@@ -203,6 +208,8 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
             fr = fr[fr["participant_id"].isin(keep)]
         elif "office" in fr:
             fr = fr[fr["office"].isin(offices["office"])]
+        elif "project" in fr:  # the actor survey is per project
+            fr = fr[fr["project"].isin(offices["project"])]
         if spec.date_column:
             fr = fr[fr[spec.date_column] <= cutoff]
         tables[name] = fr.reset_index(drop=True)
@@ -213,6 +220,10 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
     if "learning_survey" in tables:
         tables["learning_survey_raw"] = tables["learning_survey"]
         tables["learning_survey"] = _scored(tables["learning_survey"], "learning_survey")
+    if "actor_survey" in tables:
+        tables["actor_survey"] = _scored(tables["actor_survey"], "actor_survey")
+    if "session_feedback" in tables:
+        tables["session_feedback"] = session_totals(tables["session_feedback"])
     if "employer_survey" in tables:
         tables["employer_survey"] = clean_items(tables["employer_survey"],
                                                 _item_columns("employer_survey"))
@@ -227,10 +238,36 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
         part["followup_end"] = part["participant_id"].map(fu)
     rows_used = {"offices": len(offices), "participants": int((~part["withdrawn"]).sum())}
     rows_used.update({name: len(frame) for name, frame in tables.items() if name in FILES})
+    office_counts = None
+    if filter:
+        from .shared_counts import office_counts as counts_of
+
+        office_counts = counts_of(prepare(ds, cutoff_date))
     return StageData(cutoff=cutoff, offices=offices.reset_index(drop=True),
                      participants=part.reset_index(drop=True), tables=tables,
                      sha256=dict(ds.sha256), rows=dict(ds.rows), rows_used=rows_used,
-                     problems=list(ds.problems))
+                     problems=list(ds.problems), office_counts=office_counts)
+
+
+def session_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``session_feedback`` with ``ors`` and ``srs``: the sum of the four items when
+    all four are filled in (0–40), else NaN, rounded to one decimal (DATA_CONTRACT.md).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from pku_eval.codebook import ORS_ITEMS, SRS_ITEMS
+    >>> df = pd.DataFrame({c: [5.1, None] for c in (*ORS_ITEMS, *SRS_ITEMS)})
+    >>> session_totals(df)[["ors", "srs"]].to_dict("list")
+    {'ors': [20.4, nan], 'srs': [20.4, nan]}
+    """
+    from .codebook import ORS_ITEMS, SRS_ITEMS
+
+    out = frame.copy()
+    for name, items in (("ors", ORS_ITEMS), ("srs", SRS_ITEMS)):
+        part = out[list(items)].astype(float)
+        out[name] = part.sum(axis=1).where(part.notna().all(axis=1)).round(1)
+    return out
 
 
 def _scored(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -268,5 +305,14 @@ def due_waves(participants: pd.DataFrame, survey: pd.DataFrame | None, cutoff,
     return pd.concat(frames, ignore_index=True)
 
 
-__all__ = ["Dataset", "StageData", "load", "prepare", "scale_score", "clean_items",
-           "reversed_items", "due_waves"]
+__all__ = [
+    "Dataset",
+    "StageData",
+    "clean_items",
+    "due_waves",
+    "load",
+    "prepare",
+    "reversed_items",
+    "scale_score",
+    "session_totals",
+]

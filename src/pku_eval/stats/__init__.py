@@ -17,6 +17,13 @@ unrounded. One module per family of methods:
 - :mod:`~pku_eval.stats.effect_sizes`: ``hedges_g``, ``number_needed_to_treat``
 - :mod:`~pku_eval.stats.multiplicity`: ``holm``
 - :mod:`~pku_eval.stats.bootstrap`: ``cluster_bootstrap_ratio``
+- :mod:`~pku_eval.stats.clustered`: ``cluster_robust_ols``, ``risk_difference_clustered``,
+  ``partially_nested_effect``
+- :mod:`~pku_eval.stats.sensitivity`: ``missing_outcome_bounds``, ``mi_risk_difference``,
+  ``tipping_point``, ``half_width_forecast``
+- :mod:`~pku_eval.stats.weighting`: ``propensity_weights``, ``balance_table``,
+  ``ipw_difference``
+- :mod:`~pku_eval.stats.change`: ``one_sample_t``, ``reliable_change``, ``percentile_bands``
 
 The functions can be imported from here (``from pku_eval.stats import risk_difference``); a
 module is imported on first use, so that importing the package stays fast.
@@ -66,6 +73,19 @@ _FUNCTIONS = {
     "km_median": "survival",
     "proportional_hazards_test": "cox",
     "cluster_bootstrap_ratio": "bootstrap",
+    "cluster_robust_ols": "clustered",
+    "risk_difference_clustered": "clustered",
+    "partially_nested_effect": "clustered",
+    "missing_outcome_bounds": "sensitivity",
+    "mi_risk_difference": "sensitivity",
+    "tipping_point": "sensitivity",
+    "half_width_forecast": "sensitivity",
+    "propensity_weights": "weighting",
+    "balance_table": "weighting",
+    "ipw_difference": "weighting",
+    "one_sample_t": "change",
+    "reliable_change": "change",
+    "percentile_bands": "change",
 }
 
 __all__ = [
@@ -73,14 +93,21 @@ __all__ = [
     "adjusted_odds_ratio",
     "arm_by_wave",
     "arm_by_wave_fast",
+    "balance_table",
     "cluster_bootstrap_ratio",
+    "cluster_robust_ols",
     "cox_hazard_ratio",
     "cronbach_alpha",
     "fit_random_intercept",
     "fit_random_intercept_fast",
+    "one_sample_t",
+    "percentile_bands",
+    "reliable_change",
+    "half_width_forecast",
     "hedges_g",
     "holm",
     "impute_chained",
+    "ipw_difference",
     "kaplan_meier",
     "km_median",
     "km_risk_difference",
@@ -89,15 +116,21 @@ __all__ = [
     "mantel_haenszel_rd",
     "mcdonald_omega",
     "mean_ci",
+    "mi_risk_difference",
+    "missing_outcome_bounds",
     "number_needed_to_treat",
     "odds_ratio",
     "paired_difference",
+    "partially_nested_effect",
+    "propensity_weights",
     "proportional_hazards_test",
     "reml_random_intercept",
     "risk_difference",
+    "risk_difference_clustered",
     "risk_ratio",
     "rmst_difference",
     "rubin_pool",
+    "tipping_point",
     "welch_difference",
     "wilson_interval",
 ]

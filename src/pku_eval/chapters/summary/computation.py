@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ... import config, text
 from ...chapter import read_results
-from ...codebook import LEARNING_SCALES, SCALES, SURVEY_SCALES
+from ...codebook import ACTOR_SCALES, LEARNING_SCALES, SCALES, SURVEY_SCALES
 from ...params import Params
 from ...results import get
 from ...text import fmt_int, fmt_num
@@ -46,6 +46,8 @@ KINDS = {
     "hazard_ratio": {"null": 1.0, "scale": 1.0, "decimals": 2, "topic": "trial"},
     "arm_by_wave": {"null": 0.0, "scale": 1.0, "decimals": 2, "topic": "trial"},
     "learning": {"null": 0.0, "scale": 1.0, "decimals": 2, "topic": "learning"},
+    "kor": {"null": 0.0, "scale": 1.0, "decimals": 1, "topic": "kor"},
+    "actors": {"null": 0.0, "scale": 1.0, "decimals": 2, "topic": "actors"},
     "flags": {"null": None, "scale": 1.0, "decimals": 0, "topic": "flags"},
 }
 
@@ -101,6 +103,8 @@ def key_figures(waves: list[str], horizon_months: int = 12) -> list[tuple[str, s
         rows += [(f"scales.{s}.arm_by_wave.{later[-1]}", "arm_by_wave",
                   {"scale": s, "wave": later[-1]}) for s in SURVEY_SCALES]
     rows += [(f"learning.{s}.difference", "learning", {"scale": s}) for s in LEARNING_SCALES]
+    rows.append(("kor.ors_change", "kor", {}))
+    rows += [(f"actors.{s}.change", "actors", {"scale": s}) for s in ACTOR_SCALES]
     rows.append(("quality.flags", "flags", {}))
     return rows
 
@@ -160,6 +164,14 @@ def reason_text(reason: str | None, language: str, min_cell: int) -> str:
         return text.t("sm_reason_post_round", language)
     if m := re.match(r"(T\d) not yet due", reason):
         return text.t("sm_reason_not_due", language, wave=m.group(1))
+    if reason.startswith("the actor survey had not yet been carried out"):
+        return text.t("sm_reason_actors_not_yet", language)
+    if reason.startswith("second round not yet carried out"):
+        return text.t("sm_reason_second_round", language)
+    if reason.startswith("the actor survey is per project"):
+        return text.t("sm_reason_actors_per_project", language)
+    if reason.startswith(("no office of this report uses KOR", "no KOR session forms")):
+        return text.t("sm_reason_no_kor", language)
     if m := re.fullmatch(r"no (\w+) file", reason):
         return text.t("sm_reason_no_file", language, name=m.group(1))
     return reason

@@ -1,0 +1,294 @@
+"""The computation of chapter 'actors' (pure: nothing here draws, writes or changes its inputs).
+:func:`compute` returns a frozen :class:`Actors` whose ``values`` are every results.json value of
+the chapter; what is withheld is decided by the suppression policy
+(:class:`pku_eval.disclosure.Policy`), never here.
+
+The evaluator's survey of the actors of the four-party collaboration (NAV practice, users,
+researchers, education, others) in the three county projects, in two rounds. Scales
+(DATA_CONTRACT.md): ``collaboration`` (mean of 5 items, at least 4 answered), ``learning`` and
+``organisation`` (4 items, at least 3). Headline keys (REPORT_SPEC.md "Actor means"):
+``actors.<scale>.<round>.mean`` over all answers of the round (all projects, all parties) and
+``actors.<scale>.change`` = second − first with the answers of each round as independent samples
+(Welch t). The paired analysis of the respondents who answered both rounds (same
+``respondent_id``) is a check that the change is not only a change of who answered; it goes in
+``actors.<scale>.paired``.
+
+The survey is per project: in a report filtered to one office, every key is null with that
+reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from ... import stats
+from ...codebook import ACTOR_PARTIES, ACTOR_ROUNDS, ACTOR_SCALES, SCALES
+from ...disclosure import Policy
+from ...params import Params
+from ...values import SUPPRESSED, Value, frozen_values
+
+PROJECTS = ("klar", "ungjobb", "sortrondelag")
+
+#: Reasons of a null (results.json ``null_reasons``).
+NO_FILE = "no actor_survey file"
+PER_PROJECT = ("the actor survey is per project, not per office: this report is filtered to "
+               "one office")
+NOT_YET = ("the actor survey had not yet been carried out by the cut-off (rounds in spring "
+           "2016 and spring 2017)")
+NOT_ANSWERED = {"first": "first round not yet carried out by the cut-off",
+                "second": "second round not yet carried out by the cut-off"}
+TOO_FEW_PAIRS = "fewer than 2 respondents answered both rounds"
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Actors:
+    """Everything the chapter shows and records (see :func:`compute`). The ``hidden_*``
+    columns of the group tables are the policy's decisions; the show code only renders
+    them."""
+
+    status: str                     # ok | no_file | per_project | not_yet
+    values: Mapping[str, Value]
+    n_answers: Mapping[str, int] = field(default_factory=dict)
+    cutoff: pd.Timestamp | None = None
+    response: pd.DataFrame = field(default_factory=_frame)     # project, party, n_first, …
+    reliability: pd.DataFrame = field(default_factory=_frame)  # scale, round, estimate, …
+    means: pd.DataFrame = field(default_factory=_frame)        # scale, round, n, mean, ci
+    change: pd.DataFrame = field(default_factory=_frame)       # scale, analysis, estimate, …
+    by_party: pd.DataFrame = field(default_factory=_frame)
+    by_project: pd.DataFrame = field(default_factory=_frame)
+    items: pd.DataFrame = field(default_factory=_frame)        # scale, item, round, n, p1…p5
+    n_linked: int = 0
+
+    @property
+    def rounds(self) -> list[str]:
+        """The rounds with at least one answer."""
+        return [r for r in ACTOR_ROUNDS if self.n_answers.get(r, 0) > 0]
+
+
+def _null_values(reason: str) -> dict[str, Value]:
+    values = {}
+    for scale in ACTOR_SCALES:
+        for rnd in ACTOR_ROUNDS:
+            values[f"actors.{scale}.{rnd}.mean"] = Value.null(reason)
+        values[f"actors.{scale}.change"] = Value.null(reason)
+        values[f"actors.{scale}.paired"] = Value.null(reason)
+    for rnd in ACTOR_ROUNDS:
+        values[f"actors.respondents.{rnd}"] = Value.null(reason)
+    return values
+
+
+def _estimate(row) -> dict:
+    return {k: float(row[k]) for k in ("estimate", "ci_low", "ci_high", "p_value")}
+
+
+def _group_means(d: pd.DataFrame, by: str, order: tuple[str, ...], policy: Policy
+                 ) -> pd.DataFrame:
+    """Per group and scale: n, mean and CI in each round (wide), the change second − first and
+    its base; ``hidden_<round>`` the policy's decision on the counts (primary and secondary
+    suppression within each scale and round)."""
+    rows = []
+    for scale in ACTOR_SCALES:
+        m = stats.mean_ci(d, scale, by=[by, "round"])
+        for group in [g for g in order if g in set(d[by])]:
+            row = {by: group, "scale": scale}
+            for rnd in ACTOR_ROUNDS:
+                r = m[(m[by] == group) & (m["round"] == rnd)]
+                row[f"n_{rnd}"] = int(r["n"].iloc[0]) if len(r) else 0
+                for col in ("mean", "ci_low", "ci_high"):
+                    row[f"{col}_{rnd}"] = float(r[col].iloc[0]) if len(r) else np.nan
+            rows.append(row)
+    cols = [by, "scale"] + [f"{c}_{r}" for r in ACTOR_ROUNDS
+                            for c in ("n", "mean", "ci_low", "ci_high")]
+    out = pd.DataFrame(rows, columns=cols)
+    out["change"] = out["mean_second"] - out["mean_first"]
+    out["base_change"] = out[["n_first", "n_second"]].min(axis=1)
+    for rnd in ACTOR_ROUNDS:
+        out[f"hidden_{rnd}"] = policy.grouped_mask(out, f"n_{rnd}", ["scale"]).to_numpy()
+    return out
+
+
+def _response(d: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Answers per project, party and round; ``hidden_<round>``: withheld counts (primary and,
+    across the cells of a round, secondary suppression)."""
+    counts = d.groupby(["project", "party", "round"]).size()
+    rows = [{"project": proj, "party": par,
+             **{f"n_{r}": int(counts.get((proj, par, r), 0)) for r in ACTOR_ROUNDS}}
+            for proj in PROJECTS if proj in set(d["project"])
+            for par in ACTOR_PARTIES]
+    out = pd.DataFrame(rows, columns=["project", "party", *[f"n_{r}" for r in ACTOR_ROUNDS]])
+    shape = (len(out) // len(ACTOR_PARTIES), len(ACTOR_PARTIES))  # projects × parties
+    for rnd in ACTOR_ROUNDS:  # a cross-table whose project and party totals are known
+        mask = policy.table_mask(out[f"n_{rnd}"].to_numpy().reshape(shape))
+        out[f"hidden_{rnd}"] = np.asarray(mask).reshape(-1)
+    return out
+
+
+def _reliability(d: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for scale in ACTOR_SCALES:
+        items = list(SCALES[scale].items)
+        for rnd in ACTOR_ROUNDS:
+            part = d.loc[d["round"] == rnd, items]
+            if part.empty:
+                continue
+            try:
+                r = stats.cronbach_alpha(part, items).iloc[0].to_dict()
+            except stats.EstimationError:
+                r = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                     "n": int(part.notna().all(axis=1).sum())}
+            rows.append({"scale": scale, "round": rnd, "estimate": r["estimate"],
+                         "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": int(r["n"])})
+    return pd.DataFrame(rows, columns=["scale", "round", "estimate", "ci_low", "ci_high", "n"])
+
+
+def _items(d: pd.DataFrame) -> pd.DataFrame:
+    """Share of each answer 1–5 among the valid answers, per item and round."""
+    rows = []
+    for scale in ACTOR_SCALES:
+        for item in SCALES[scale].items:
+            for rnd in ACTOR_ROUNDS:
+                if not (d["round"] == rnd).any():
+                    continue
+                v = d.loc[d["round"] == rnd, item].dropna()
+                n = len(v)
+                rows.append({"scale": scale, "item": item, "round": rnd, "n": n,
+                             **{f"p{k}": (float((v == k).sum()) / n if n else np.nan)
+                                for k in range(1, 6)}})
+    return pd.DataFrame(rows, columns=["scale", "item", "round", "n",
+                                       *[f"p{k}" for k in range(1, 6)]])
+
+
+def _welch(d: pd.DataFrame, scale: str, policy: Policy) -> tuple[dict | None, str | None, dict]:
+    n = {r: int(d.loc[d["round"] == r, scale].notna().sum()) for r in ACTOR_ROUNDS}
+    for rnd in ("second", "first"):
+        if not (d["round"] == rnd).any():
+            return None, NOT_ANSWERED[rnd], {}
+    if min(n.values()) < 2:
+        return None, f"fewer than 2 answers with a {scale} score in a round", {}
+    if (withheld := policy.guard(n.values())) is not None:
+        return None, withheld, {}
+    try:
+        res = stats.welch_difference(d, scale, "round", first="first", second="second").iloc[0]
+    except stats.EstimationError as exc:
+        return None, f"cannot be computed: {stats.REASONS[exc.reason]}", {}
+    return _estimate(res), None, res.to_dict()
+
+
+def _paired(d: pd.DataFrame, scale: str, policy: Policy) -> tuple[dict | None, str | None,
+                                                                   dict]:
+    for rnd in ("second", "first"):
+        if not (d["round"] == rnd).any():
+            return None, NOT_ANSWERED[rnd], {}
+    s = d.dropna(subset=[scale])
+    both = s.groupby("respondent_id")["round"].nunique()
+    n_pairs = int((both == 2).sum())
+    if n_pairs < 2:
+        return None, TOO_FEW_PAIRS, {}
+    if (withheld := policy.guard([n_pairs])) is not None:
+        return None, withheld, {}
+    try:
+        res = stats.paired_difference(s, scale, "round", "respondent_id", first="first",
+                                      second="second").iloc[0]
+    except stats.EstimationError as exc:
+        return None, f"cannot be computed: {stats.REASONS[exc.reason]}", {}
+    value = _estimate(res)
+    value["n_pairs"] = int(res["n_pairs"])
+    return value, None, res.to_dict()
+
+
+def compute(stage, params: Params) -> Actors:
+    """Every number of the chapter, from the prepared data of a stage.
+
+    Parameters
+    ----------
+    stage : pku_eval.tidy.StageData
+        Data of the report stage (``actor_survey`` with the scale scores and items with 8/9
+        as missing).
+    params : pku_eval.params.Params
+        The stage's params (``min_cell`` sets the suppression policy; a ``filter`` by office
+        leaves the chapter without results, since the survey is per project).
+
+    Returns
+    -------
+    Actors
+        frozen; ``values`` maps every results.json path this chapter fills to a
+        :class:`~pku_eval.values.Value` (nulls with their reason).
+    """
+    policy = Policy(params.min_cell)
+    cutoff = stage.cutoff
+    if not stage.has("actor_survey"):
+        return Actors("no_file", frozen_values(_null_values(NO_FILE)), cutoff=cutoff)
+    if params.filter and "office" in params.filter:
+        return Actors("per_project", frozen_values(_null_values(PER_PROJECT)), cutoff=cutoff)
+    d = stage.table("actor_survey")
+    n_answers = {r: int((d["round"] == r).sum()) for r in ACTOR_ROUNDS}
+    if d.empty:
+        return Actors("not_yet", frozen_values(_null_values(NOT_YET)),
+                      MappingProxyType(n_answers), cutoff=cutoff)
+
+    values: dict[str, Value] = {}
+    for rnd in ACTOR_ROUNDS:
+        values[f"actors.respondents.{rnd}"] = (policy.count(n_answers[rnd]) if n_answers[rnd]
+                                               else Value.null(NOT_ANSWERED[rnd]))
+    means = stats.mean_ci(d.melt(id_vars=["round"], value_vars=list(ACTOR_SCALES),
+                                 var_name="scale", value_name="score"),
+                          "score", by=["scale", "round"])
+    means = (means.set_index(["scale", "round"])
+             .reindex(pd.MultiIndex.from_product([ACTOR_SCALES, ACTOR_ROUNDS],
+                                                 names=["scale", "round"])).reset_index())
+    means["n"] = pd.to_numeric(means["n"]).fillna(0).astype(int)
+    change_rows = []
+    for scale in ACTOR_SCALES:
+        for rnd in ACTOR_ROUNDS:
+            m = means[(means["scale"] == scale) & (means["round"] == rnd)].iloc[0]
+            if n_answers[rnd] == 0:
+                values[f"actors.{scale}.{rnd}.mean"] = Value.null(NOT_ANSWERED[rnd])
+            elif m["n"] == 0:
+                values[f"actors.{scale}.{rnd}.mean"] = Value.null(
+                    f"no {rnd}-round answer has a {scale} score")
+            else:
+                values[f"actors.{scale}.{rnd}.mean"] = policy.stat(float(m["mean"]), m["n"])
+        welch, reason, full = _welch(d, scale, policy)
+        values[f"actors.{scale}.change"] = Value(welch, reason=reason)
+        change_rows.append({"scale": scale, "analysis": "all_answers", "reason": reason,
+                            "n_first": full.get("n_first"), "n_second": full.get("n_second"),
+                            **(welch or {})})
+        paired, reason, full = _paired(d, scale, policy)
+        values[f"actors.{scale}.paired"] = Value(paired, reason=reason)
+        change_rows.append({"scale": scale, "analysis": "same_people", "reason": reason,
+                            "n_first": full.get("n_pairs"), "n_second": full.get("n_pairs"),
+                            **{k: v for k, v in (paired or {}).items() if k != "n_pairs"}})
+    change = pd.DataFrame(change_rows, columns=["scale", "analysis", "estimate", "ci_low",
+                                                "ci_high", "p_value", "n_first", "n_second",
+                                                "reason"])
+    for col in ("n_first", "n_second"):
+        change[col] = pd.to_numeric(change[col], errors="coerce")
+    change["base"] = change[["n_first", "n_second"]].min(axis=1).fillna(0)
+
+    reliability = _reliability(d)
+    for _, r in reliability.iterrows():
+        path = f"actors.{r['scale']}.alpha.{r['round']}"
+        if policy.too_few(r["n"]):
+            values[path] = Value.null(SUPPRESSED, n=int(r["n"]))
+        elif pd.isna(r["estimate"]):
+            values[path] = Value.null("too few complete answers or no variance")
+        else:
+            values[path] = Value(float(r["estimate"]), n=int(r["n"]))
+    linked = d.groupby("respondent_id")["round"].nunique()
+    n_linked = int((linked == 2).sum())
+    values["actors.linked"] = policy.count(n_linked)
+    return Actors(
+        status="ok", values=frozen_values(values), n_answers=MappingProxyType(n_answers),
+        cutoff=cutoff, response=_response(d, policy), reliability=reliability, means=means,
+        change=change, by_party=_group_means(d, "party", ACTOR_PARTIES, policy),
+        by_project=_group_means(d, "project", PROJECTS, policy), items=_items(d),
+        n_linked=n_linked)

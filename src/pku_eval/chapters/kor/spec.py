@@ -1,0 +1,8 @@
+"""What the 'kor' chapter declares to the build (kept free of heavy imports)."""
+
+from ..spec import ChapterSpec
+
+SPEC = ChapterSpec(
+    reads=("session_feedback",),
+    owns=("kor",),
+)
