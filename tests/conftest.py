@@ -27,6 +27,8 @@ def isolated_caches(tmp_path_factory):
     # no report.pdf in test builds (about 10 s each), except where the PDF is what is tested
     # (the session's `built` reports and tests/test_deliveries.py set PKU_EVAL_PDF=1)
     os.environ["PKU_EVAL_PDF"] = "0"
+    # delivery receipts of validate and builds stay in the test's folders, never in reports/
+    os.environ["PKU_EVAL_RECEIPTS_DIR"] = str(root / "receipts")
     config.PROCESSED_DIR = root / "processed"
     config.CACHE_DIR = root / "cache"
     yield root

@@ -1,4 +1,4 @@
-"""A corpus of bad input files (at least 30 cases across all seven files): each is refused by
+"""A corpus of bad input files (at least 30 cases across all nine files): each is refused by
 the CLI with exit 1, a message naming file, row, column, value and what was expected, and no
 traceback. Plus encodings and separators: read correctly or refused with a reason."""
 
@@ -79,6 +79,16 @@ def first_pid(arm=None):
     return get
 
 
+def session_pid(row, arm, method):
+    """session_feedback row ``row`` gets a participant of ``arm`` at an office of ``method``."""
+    def mutate(d):
+        p = read(d, "participants")
+        o = read(d, "offices").set_index("office")["method"]
+        pid = p.loc[(p["arm"] == arm) & (p["office"].map(o) == method), "participant_id"].iloc[0]
+        set_cell("session_feedback", row, "participant_id", pid)(d)
+    return mutate
+
+
 # (id, mutation, file, row or None, column or None, words expected in the message)
 CASES = [
     ("offices-missing-column", drop_col("offices", "role"), "offices.csv", None, "role", "required column"),
@@ -123,6 +133,21 @@ CASES = [
     ("survey-national-id", set_cell("survey", 0, "participant_id", "15076500565"), "survey.csv", None, "participant_id", "national identity numbers"),
     ("participants-national-id-in-free-text", set_cell("participants", 0, "comment", "ring fnr 150765 00565"), "participants.csv", None, "comment", "national identity numbers"),
     ("survey-ragged-row", ragged_row("survey", 4, "15076500565"), "survey.csv", 4, None, "cells where the header has"),
+    ("session-ors-out-of-range", set_cell("session_feedback", 0, "ors_individual", "11"), "session_feedback.csv", 2, "ors_individual", "0–10"),
+    ("session-srs-decimal-comma", set_cell("session_feedback", 1, "srs_goals", "7,5"), "session_feedback.csv", 3, "srs_goals", "decimal comma"),
+    ("session-number-zero", set_cell("session_feedback", 2, "session_no", "0"), "session_feedback.csv", 4, "session_no", "1–999"),
+    ("session-duplicate-number", dup_row("session_feedback", 0), "session_feedback.csv", None, "session_no", "one row per participant and session_no"),
+    ("session-before-enrolment", set_cell("session_feedback", 3, "session_date", "2010-01-01"), "session_feedback.csv", 5, "session_date", "enrolled_date"),
+    ("session-dangling-participant", set_cell("session_feedback", 4, "participant_id", "P-99999"), "session_feedback.csv", 6, "participant_id", "listed in participants"),
+    ("session-control-participant", session_pid(5, "internal_control", "se"), "session_feedback.csv", 7, "participant_id", "treatment participants"),
+    ("session-office-not-kor", session_pid(6, "treatment", "se"), "session_feedback.csv", 8, "participant_id", "method is kor"),
+    ("session-missing-column", drop_col("session_feedback", "session_no"), "session_feedback.csv", None, "session_no", "required column"),
+    ("actors-unknown-party", set_cell("actor_survey", 0, "party", "nav"), "actor_survey.csv", 2, "party", "one of praksis"),
+    ("actors-item-out-of-range", set_cell("actor_survey", 1, "collaboration_3", "6"), "actor_survey.csv", 3, "collaboration_3", "1–5"),
+    ("actors-unknown-round", set_cell("actor_survey", 2, "round", "third"), "actor_survey.csv", 4, "round", "first, second"),
+    ("actors-unknown-project", set_cell("actor_survey", 3, "project", "oslo"), "actor_survey.csv", 5, "project", "one of klar"),
+    ("actors-duplicate-round", dup_row("actor_survey", 0), "actor_survey.csv", None, "respondent_id", "one row per respondent and round"),
+    ("actors-bad-date", set_cell("actor_survey", 4, "response_date", "2016/04/12"), "actor_survey.csv", 6, "response_date", "YYYY-MM-DD"),
 ]
 
 # a run of 10 or more digits, also in groups: never in any message
@@ -140,7 +165,7 @@ def test_corpus_is_large_enough():
     assert len(CASES) >= 30
     assert {c[2].split(",")[0].split(".")[0] for c in CASES} >= {
         "offices", "participants", "survey", "se_log", "outcomes", "learning_survey",
-        "employer_survey"}
+        "employer_survey", "session_feedback", "actor_survey"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -204,13 +229,230 @@ def test_utf8_with_bom_is_read_correctly(data_copy):
 
 
 @pytest.mark.parametrize("encoding, sep, expected", [
-    ("cp1252", ",", "Windows-1252"),
-    ("utf-8", ";", "semicolon"),
-    ("cp1252", ";", "Windows-1252"),
+    ("cp1252", ",", "','-separated, Windows-1252"),
+    ("utf-8", ";", "';'-separated, UTF-8"),
+    ("cp1252", ";", "';'-separated, Windows-1252"),
 ])
-def test_other_encodings_and_separators_are_refused_with_what_was_found(
+def test_other_encodings_and_separators_are_read_and_reported(
         data_copy, encoding, sep, expected):
+    from pku_eval.tidy import load
+
     f = read(data_copy, "offices")
     (data_copy / "offices.csv").write_bytes(f.to_csv(index=False, sep=sep).encode(encoding))
     code, text = run_validate(data_copy)
-    assert code == 1 and expected in text and "offices.csv" in text
+    assert code == 0, text
+    assert f"NOTICE: offices.csv: read as CSV, {expected}" in text
+    assert "NAV Røyken" in set(load(data_copy).tables["offices"]["name"])
+
+
+# ---------------------------------------------------------------- real-world shapes (#18)
+
+def norwegian_excel(name, dates=True, decimals=True):
+    """Re-save a file the way Norwegian Excel does: ';', decimal commas, Windows-1252, CRLF
+    and DD.MM.YYYY dates."""
+    from pku_eval.codebook import FILES
+
+    def mutate(d):
+        f = read(d, name)
+        spec = FILES[name]
+        for var in spec.variables:
+            if var.name in f and var.kind == "date" and dates:
+                f[var.name] = f[var.name].map(lambda v: f"{v[8:10]}.{v[5:7]}.{v[:4]}" if v else v)
+            if var.name in f and var.kind == "number" and decimals:
+                f[var.name] = f[var.name].str.replace(".", ",", regex=False)
+        (d / f"{name}.csv").write_bytes(
+            f.to_csv(index=False, sep=";", lineterminator="\r\n").encode("cp1252"))
+    return mutate
+
+
+def xlsx_with_titles(name, titles=2, sheet_first=None, serial_dates=False):
+    """The file as an .xlsx with ``titles`` title rows above the header (optionally with
+    another sheet in front, and the dates as Excel serial numbers)."""
+    import datetime as dt
+
+    import openpyxl
+
+    def mutate(d):
+        f = read(d, name)
+        book = openpyxl.Workbook()
+        ws = book.active
+        if sheet_first:
+            ws.title = sheet_first
+            ws.append(["Om undersøkelsen"])
+            ws = book.create_sheet("Svar")
+        for i in range(titles):
+            ws.append([f"Tittel {i + 1}"])
+        ws.append(list(f.columns))
+        for row in f.itertuples(index=False):
+            cells = []
+            for c, v in zip(f.columns, row):
+                if serial_dates and c.endswith("date") and v:
+                    v = (dt.date.fromisoformat(v) - dt.date(1899, 12, 30)).days
+                cells.append(v if v != "" else None)
+            ws.append(cells)
+        book.save(d / f"{name}.xlsx")
+        (d / f"{name}.csv").unlink()
+    return mutate
+
+
+def trailing_empty_columns(name, n=2):
+    def mutate(d):
+        lines = (d / f"{name}.csv").read_text(encoding="utf-8").splitlines()
+        (d / f"{name}.csv").write_text("\n".join(line + "," * n for line in lines) + "\n",
+                                       encoding="utf-8")
+    return mutate
+
+
+def csv_title_rows(name):
+    def mutate(d):
+        text = (d / f"{name}.csv").read_text(encoding="utf-8")
+        (d / f"{name}.csv").write_text("Uttrekk fra NAV\n\n" + text, encoding="utf-8")
+    return mutate
+
+
+def mixed_separators(name, row):
+    """Row ``row`` (as a spreadsheet numbers it) written with ';' in a ','-separated file."""
+    def mutate(d):
+        lines = (d / f"{name}.csv").read_text(encoding="utf-8").splitlines()
+        lines[row - 1] = lines[row - 1].replace(",", ";")
+        (d / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return mutate
+
+
+def mixed_encodings(name, word):
+    """UTF-8 file with the row holding ``word`` in Windows-1252 ("ø" as a single byte)."""
+    def mutate(d):
+        raw = (d / f"{name}.csv").read_bytes().split(b"\n")
+        row = next(i for i, line in enumerate(raw) if word.encode("utf-8") in line) + 1
+        raw[row - 1] = raw[row - 1].decode("utf-8").encode("cp1252")
+        (d / f"{name}.csv").write_bytes(b"\n".join(raw))
+    return mutate
+
+
+def mapping_yml(text):
+    def mutate(d):
+        (d / "mapping.yml").write_text(text, encoding="utf-8")
+    return mutate
+
+
+def both(*mutations):
+    def mutate(d):
+        for m in mutations:
+            m(d)
+    return mutate
+
+
+# (id, mutation, file, row, column, words) — read correctly, with the words in a notice or
+# warning that says how (file, row and column as for the errors)
+READ_CASES = [
+    ("norwegian-excel-csv", norwegian_excel("learning_survey"), "learning_survey.csv", None, None,
+     "read as CSV, ';'-separated, decimal comma, ASCII (UTF-8 and Windows-1252 alike), CRLF"),
+    ("norwegian-excel-cp1252", norwegian_excel("offices"), "offices.csv", None, None,
+     "';'-separated, Windows-1252, CRLF line endings"),
+    ("norwegian-date", set_cell("survey", 0, "response_date", "15.03.2015"), "survey.csv", None,
+     "response_date", "1 date(s) written DD.MM.YYYY (the Norwegian form) read as the same dates"),
+    ("excel-serial-date", xlsx_with_titles("survey", titles=0, serial_dates=True), "survey.xlsx",
+     None, "response_date", "Excel serial number(s) read as dates (e.g. "),
+    ("xlsx-title-rows", xlsx_with_titles("participants"), "participants.xlsx", 3, None,
+     "the header row is row 3: the 2 row(s) above it (titles) were skipped"),
+    ("xlsx-second-sheet-by-mapping", both(xlsx_with_titles("survey", titles=0, sheet_first="Info"),
+                                          mapping_yml("survey: {file: survey.xlsx, sheet: Svar}\n")),
+     "survey.xlsx", None, None, "sheet 'Svar', mapped onto 'survey' by mapping.yml"),
+    ("csv-trailing-empty-columns", trailing_empty_columns("offices"), "offices.csv", None, None,
+     "2 empty column(s) after the last named one ignored"),
+]
+
+# refused, with the guessed cause
+SHAPE_CASES = [
+    ("date-other-form", set_cell("survey", 0, "response_date", "03/15/2015"), "survey.csv", 2,
+     "response_date", "this looks like MM/DD/YYYY"),
+    ("date-two-digit-year", set_cell("survey", 1, "response_date", "15.03.15"), "survey.csv", 3,
+     "response_date", "this looks like DD.MM.YY"),
+    ("date-that-does-not-exist", set_cell("survey", 2, "response_date", "31.02.2015"), "survey.csv",
+     4, "response_date", "a day that does not exist"),
+    ("xlsx-second-sheet-unmapped", xlsx_with_titles("survey", titles=0, sheet_first="Info"),
+     "survey.xlsx", None, None, "seem to be on sheet 'Svar'"),
+    ("xlsx-sheet-not-there", both(xlsx_with_titles("survey", titles=0),
+                                  mapping_yml("survey: {file: survey.xlsx, sheet: Svar}\n")),
+     "survey.xlsx", None, None, "has no sheet 'Svar'"),
+    ("csv-title-rows", csv_title_rows("offices"), "offices.csv", 3, None,
+     "the header row seems to be row 3"),
+    ("csv-mixed-separators", mixed_separators("offices", 4), "offices.csv", 4, None,
+     "mixed separators: the header is ','-separated but row 4"),
+    ("csv-mixed-encodings", mixed_encodings("offices", "Røyken"), "offices.csv", None, None,
+     "mixed encodings"),
+    ("column-norwegian-name", rename_col("participants", "gender", "kjønn"), "participants.csv",
+     None, "gender", "column 'kjønn': did you mean 'gender'?"),
+]
+
+
+@pytest.mark.parametrize("case", READ_CASES, ids=[c[0] for c in READ_CASES])
+def test_real_world_shape_is_read_and_reported(case, data_copy):
+    _, mutate, file, row, column, words = case
+    mutate(data_copy)
+    code, text = run_validate(data_copy)
+    assert code == 0, text[-3000:]
+    where = file + (f", row {row}" if row else "") + (f", column '{column}'" if column else "")
+    assert any(line.startswith(("NOTICE: " + where, "WARNING: " + where)) and words in line
+               for line in text.splitlines()), f"{where}: {words}\n{text[-3000:]}"
+    assert not DIGIT_RUN.search(text)
+
+
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=[c[0] for c in SHAPE_CASES])
+def test_real_world_shape_is_refused_with_the_guessed_cause(case, data_copy):
+    _, mutate, file, row, column, words = case
+    mutate(data_copy)
+    code, text = run_validate(data_copy)
+    assert code == 1 and "Traceback" not in text
+    lines = [line for line in text.splitlines() if line.startswith("ERROR") and file in line]
+    if row is not None:
+        lines = [line for line in lines if f"row {row}," in line or f"row {row}:" in line]
+    if column is not None:
+        lines = [line for line in lines if f"'{column}'" in line]
+    assert any(words in line for line in lines), f"expected '{words}' in:\n{text[-3000:]}"
+    assert not DIGIT_RUN.search(text)
+
+
+def test_norwegian_excel_values_are_the_same(data_copy, demo_dir):
+    """Decimal commas and DD.MM.YYYY become the same numbers and dates as the original."""
+    import numpy as np
+
+    from pku_eval.tidy import load
+
+    norwegian_excel("learning_survey")(data_copy)
+    a = load(demo_dir).tables["learning_survey"]
+    b = load(data_copy).tables["learning_survey"]
+    np.testing.assert_array_equal(a["tenure_years"].to_numpy(), b["tenure_years"].to_numpy())
+    assert (a["response_date"] == b["response_date"]).all()
+
+
+def test_semicolon_file_mixing_decimal_marks_names_the_cells(data_copy):
+    norwegian_excel("learning_survey")(data_copy)
+    path = data_copy / "learning_survey.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    cells = lines[1].split(b";")
+    tenure = lines[0].split(b";").index(b"tenure_years")
+    cells[tenure] = b"7.5"
+    lines[1] = b";".join(cells)
+    path.write_bytes(b"\r\n".join(lines))
+    code, text = run_validate(data_copy)
+    assert code == 1
+    assert ("ERROR: learning_survey.csv, row 2, column 'tenure_years': value '7.5': a number "
+            "with a decimal comma, as in the rest of this ';'-separated file") in text
+
+
+def test_a_title_row_holding_a_national_id_is_refused_without_showing_it(data_copy):
+    import openpyxl
+
+    f = read(data_copy, "offices")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Uttrekk for 15076500565"])
+    ws.append(list(f.columns))
+    for row in f.itertuples(index=False):
+        ws.append(list(row))
+    book.save(data_copy / "offices.xlsx")
+    (data_copy / "offices.csv").unlink()
+    code, text = run_validate(data_copy)
+    assert code == 1 and "national identity number" in text
+    assert "150765" not in text and "00565" not in text

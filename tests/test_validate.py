@@ -23,7 +23,7 @@ def errors_of(d):
 def test_demo_data_are_valid(demo_dir):
     assert errors_of(demo_dir) == []
     ds = load(demo_dir)
-    assert set(ds.tables) == {"offices", "participants", "survey", "se_log", "outcomes",
+    assert set(ds.tables) >= {"offices", "participants", "survey", "se_log", "outcomes",
                               "learning_survey", "employer_survey"}
     # ids stay strings, dates are dates
     assert ds.tables["participants"]["participant_id"].map(type).eq(str).all()
@@ -34,14 +34,14 @@ def test_every_problem_is_listed_with_row_column_value(data_copy):
     s = read(data_copy, "survey")
     s.loc[2, "mastery_3"] = "6"           # out of range (1–4, or 8/9)
     s.loc[5, "wave"] = "T3"               # unknown code
-    s.loc[7, "response_date"] = "31.12.2015"  # not ISO
+    s.loc[7, "response_date"] = "31/12/2015"  # neither ISO nor DD.MM.YYYY
     s.loc[9, "participant_id"] = "P-99999"    # dangling reference
     write(data_copy, "survey", s)
     errs = errors_of(data_copy)
     got = {(e.file, e.row, e.column, e.value) for e in errs}
     assert ("survey.csv", 4, "mastery_3", "6") in got
     assert ("survey.csv", 7, "wave", "T3") in got
-    assert ("survey.csv", 9, "response_date", "31.12.2015") in got
+    assert ("survey.csv", 9, "response_date", "31/12/2015") in got
     assert ("survey.csv", 11, "participant_id", "P-99999") in got
     msg = str(DataValidationError(errs))
     assert "a value in 1–4" in msg and "one of T0, T1, T2" in msg
@@ -178,8 +178,13 @@ def test_cli_validate_exit_codes(demo_dir, data_copy):
 
 @pytest.mark.parametrize("content, expected", [
     (b"", "empty"),
-    ("office;name\nmoss;NAV Moss\n".encode(), "semicolon"),
-    ("office,name\nmoss,NAV R\xf8yken\n".encode("latin-1"), "UTF-8"),
+    # Windows-1252 letters after UTF-8 ones: two encodings in one file
+    ("office,name\nmoss,NAV Karm\u00f8y\n".encode() + "rygge,NAV R\xf8yken\n".encode("cp1252"),
+     "mixed encodings"),
+    # a byte neither UTF-8 nor Windows-1252 defines
+    (b"office,name\nmoss,NAV Moss\x81\n", "neither UTF-8 nor Windows-1252 (a byte at row 2"),
+    # both separators split the header and no contract column is named
+    (b"a;b,c\n1;2,3\n", "the separator cannot be told apart"),
 ])
 def test_unreadable_csv_is_refused_with_reason(data_copy, content, expected):
     (data_copy / "offices.csv").write_bytes(content)

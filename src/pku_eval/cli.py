@@ -73,16 +73,50 @@ def _demo(args) -> int:
 
 
 def _validate(args) -> int:
+    from . import receipts
+    from .mapping import fingerprint
     from .validate import validate_dir
 
-    _, problems = validate_dir(Path(args.data))
+    files, problems = validate_dir(Path(args.data))
     errors = [p for p in problems if p.severity == "error"]
     if problems:
         print(format_problems(problems))
     if errors:
         print(f"\n{len(errors)} error(s): the data in {args.data} are not usable.")
         return 1
+    # a receipt of this delivery (only when its content is new), and what changed since the
+    # previous one: counts, never ids or values
+    folder = Path(args.receipts) if args.receipts else receipts.default_folder()
+    hashes = fingerprint(Path(args.data))
+    receipts.record({n: r for n, r in files.items() if r.frame is not None}, folder,
+                    Path(args.data), hashes)
+    lines = receipts.summary_lines(receipts.compare(folder, {
+        r.filename: r.sha256 for r in files.values()}))
+    if lines:
+        print("\n".join(lines))
     print(f"OK: {args.data} follows the data contract.")
+    return 0
+
+
+def _map(args) -> int:
+    from .mapping import MAPPING_FILE, draft
+
+    export = Path(args.draft)
+    if not export.is_file():
+        raise PkuEvalError(f"{export}: no such export file")
+    text = draft(export)
+    if args.out == "-":
+        print(text, end="")
+        return 0
+    target = Path(args.out) if args.out else export.parent / MAPPING_FILE
+    if target.exists():
+        raise PkuEvalError(f"{target} exists already: nothing was written (give --out - to "
+                           "print the draft, and merge it by hand)")
+    target.write_text(text, encoding="utf-8")
+    unmatched = text.count("???")
+    print(f"wrote {target}: a starting mapping for {export.name}"
+          + (f"; {unmatched} value(s) marked ??? still need filling in" if unmatched else "")
+          + f"; then run: pku-eval validate --data {target.parent}")
     return 0
 
 
@@ -222,7 +256,17 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("validate", help="check a data directory against the data contract")
     p.add_argument("--data", required=True)
+    p.add_argument("--receipts", default=None,
+                   help="folder of the delivery receipts (default reports/.receipts)")
     p.set_defaults(func=_validate)
+
+    p = sub.add_parser("map", help="draft a mapping.yml from a survey tool's export")
+    p.add_argument("--draft", required=True, metavar="EXPORT",
+                   help="the export (.csv, .xlsx or .sav) as delivered; it is only read")
+    p.add_argument("--out", default=None,
+                   help="where to write the draft (default: mapping.yml beside the export; "
+                        "- prints it)")
+    p.set_defaults(func=_map)
 
     p = sub.add_parser("build", help="execute the chapters a params file names; write the report")
     p.add_argument("params", nargs="+", help="params file(s), e.g. params/interim.yml")

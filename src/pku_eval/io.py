@@ -8,6 +8,7 @@ file holds. Typing happens after validation (``pku_eval.tidy``).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,54 +16,91 @@ import numpy as np
 import pandas as pd
 
 from .codebook import FILES
+from .dialect import _BOM, _SNIFF_ROWS, _encoding, _header_row, _newlines, _Refused, _sniff
 from .errors import Problem, mask_digits
 from .files import FORMATS, find_files, sha256_file  # noqa: F401  (re-exported)
+from .mapping import find_sources  # noqa: F401  (re-exported)
 
 TEXT = "string[pyarrow]"
+#: The notice that says how a file was read (``validate`` prints it, the data-quality chapter
+#: shows it per file).
+READ_AS = "read as "
 
 
 @dataclass
 class RawFile:
-    """One input file as read: its path, format, checksum and text cells."""
+    """One input file as read: its path, format, checksum, text cells and how it was read."""
 
     name: str            # contract name, e.g. "survey"
     path: Path
     sha256: str
     frame: pd.DataFrame | None   # None when the file could not be read
+    dialect: str | None = None   # how it was read, e.g. "CSV, ';'-separated, decimal comma, …"
 
     @property
     def filename(self) -> str:
         return self.path.name
 
 
-def read_file(name: str, path: Path) -> tuple[RawFile, list[Problem]]:
-    """Read one contract file into text cells."""
+def read_file(name: str, path: Path, entry=None) -> tuple[RawFile, list[Problem]]:
+    """Read one contract file into text cells in the contract's shape: the export's dialect
+    detected (separator, decimal mark, encoding, line endings; title rows above an ``.xlsx``
+    header skipped), a mapping ``entry`` (:class:`pku_eval.mapping.Entry`: sheet, renames,
+    recodes) applied, decimal commas and the date forms the contract accepts (``DD.MM.YYYY``,
+    Excel date cells and serial numbers) turned into the contract's text. Every such reading
+    is reported (notices and warnings), never done silently."""
     path = Path(path)
     digest = sha256_file(path)
-    problems: list[Problem] = []
-    reader = {".csv": _read_csv, ".xlsx": _read_xlsx, ".sav": _read_sav}[path.suffix]
+    spec = FILES.get(name)
+    expected = set(spec.columns if spec is not None else ())
+    if entry is not None:
+        expected |= set(entry.rename)
+    sheet = entry.sheet if entry is not None else None
+    reader = {".csv": _read_csv, ".xlsx": _read_xlsx, ".sav": _read_sav}[path.suffix.lower()]
     try:
-        frame, problems = reader(path)
+        frame, problems, info = reader(path, expected, sheet)
     except _Refused as exc:
         return RawFile(name, path, digest, None), [Problem(path.name, exc.row, None, None,
                                                            str(exc))]
-    if frame is not None:
-        frame.columns = [str(c) for c in frame.columns]
-    return RawFile(name, path, digest, frame), problems
+    frame.columns = [str(c) for c in frame.columns]
+    if entry is not None:
+        from .mapping import apply_entry
+
+        frame, more = apply_entry(entry, frame, path.name, info.get("labels") or {})
+        problems += more
+    if spec is not None:
+        from .normalise import normalise
+
+        problems += normalise(spec, frame, path.name, info)
+    dialect = describe(info)
+    if entry is not None:
+        dialect += f", mapped onto '{name}' by mapping.yml"
+    problems.append(Problem(path.name, None, None, None, f"{READ_AS}{dialect}",
+                            severity="notice"))
+    return RawFile(name, path, digest, frame, dialect), problems
 
 
-class _Refused(Exception):
-    """A file that cannot be read at all: the message (never a cell's text) and, when known,
-    the row (as a spreadsheet numbers it)."""
+def describe(info: dict) -> str:
+    """How a file was read, in words (what ``validate`` reports and the provenance records)."""
+    fmt = info.get("format", "?")
+    parts = [fmt]
+    if fmt == "CSV":
+        parts += [f"'{info['sep']}'-separated"]
+        if info.get("decimal"):
+            parts.append(f"decimal {info['decimal']}")
+        parts += [info["encoding"], f"{info['newline']} line endings"]
+    if info.get("sheet"):
+        parts.append(f"sheet '{info['sheet']}'")
+    if info.get("header_row", 1) != 1:
+        parts.append(f"header on row {info['header_row']}")
+    return ", ".join(parts)
 
-    def __init__(self, message: str, row: int | None = None):
-        super().__init__(message)
-        self.row = row
 
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """CSV (UTF-8, with or without BOM, comma-separated) read with pyarrow straight into
-    Arrow-backed text columns: fast and compact even for millions of log rows."""
+def _read_csv(path: Path, expected: set[str] = frozenset(),
+              sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem], dict]:
+    """CSV as the contract allows it: ',' or ';'-separated, UTF-8 (with or without BOM) or
+    Windows-1252, any line endings; read with pyarrow straight into Arrow-backed text columns
+    (fast and compact even for millions of log rows)."""
     import csv
 
     import pyarrow as pa
@@ -72,58 +110,74 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
         head = fh.read(1 << 16)
     if not head.strip():
         raise _Refused("the file is empty (expected a header row and data rows)")
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
-    try:
-        header_text = first.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _Refused("not UTF-8 (undecodable byte in the header; it looks like "
-                       "Windows-1252/Latin-1): save the file as CSV UTF-8") from None
-    if header_text.count(";") > header_text.count(","):
-        try:
-            path.read_bytes().decode("utf-8")
-            enc = ""
-        except UnicodeDecodeError:
-            enc = " and not UTF-8 (it looks like Windows-1252/Latin-1)"
-        raise _Refused(f"semicolon-separated (';'){enc}, expected comma-separated CSV UTF-8: "
-                       "save it as 'CSV UTF-8 (comma delimited)'")
-    names = next(csv.reader([header_text]))
+    bom = head.startswith(_BOM)
+    encoding = _encoding(path, bom)
+    text = head[3 if bom else 0:].decode("cp1252" if encoding == "cp1252" else "utf-8",
+                                         errors="ignore")
+    sep, header_index = _sniff(text, expected)
+    if header_index:
+        raise _Refused(f"the header row seems to be row {header_index + 1} (the rows above it "
+                       "look like titles): remove them, the header must be row 1",
+                       row=header_index + 1)
+    info = {"format": "CSV", "sep": sep,
+            "encoding": {"utf-8": "UTF-8 with BOM" if bom else "UTF-8",
+                         "ascii": "ASCII (UTF-8 and Windows-1252 alike)",
+                         "cp1252": "Windows-1252"}[encoding],
+            "newline": _newlines(text), "header_row": 1}
+    first = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    names = [n.strip() if not n.strip() else n for n in first]
+    while names and not names[-1]:   # trailing empty header cells (Excel's ";;")
+        names.pop()
+    trailing = len(first) - len(names)
+    blank = [i + 1 for i, n in enumerate(names) if not n]
+    if blank:
+        raise _Refused(f"the header cell of column {blank[0]} is empty: every column needs a "
+                       "name", row=1)
     if len(set(names)) != len(names):
         raise _Refused("the header names a column twice: " + ", ".join(
-            sorted({n for n in names if names.count(n) > 1})))
+            sorted({n for n in names if names.count(n) > 1})), row=1)
+    extra = [f"\x00empty{i}" for i in range(trailing)]
     ragged = _RaggedRows()
+    read = pacsv.ReadOptions(column_names=names + extra, skip_rows=1,
+                             encoding="cp1252" if encoding == "cp1252" else "utf8")
+    parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
+                               invalid_row_handler=ragged)
+    convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names + extra},
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
     try:
-        table = pacsv.read_csv(
-            path,
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=ragged),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
+        with open(path, "rb") as fh:
+            if bom:
+                fh.read(3)
+            table = pacsv.read_csv(fh, read_options=read, parse_options=parse,
+                                   convert_options=convert)
     except pa.ArrowInvalid as exc:
         # pyarrow's messages may quote a raw row ("...: <row>"): never passed on as they are
-        msg = str(exc)
-        if "UTF8" in msg or "utf8" in msg.lower():
-            raw = path.read_bytes()
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                line = raw[: err.start].count(b"\n") + 1
-                raise _Refused(f"not UTF-8 (undecodable byte at row {line}; it looks like "
-                               "Windows-1252/Latin-1): save the file as CSV UTF-8") from None
-        raise _Refused(f"cannot be parsed as CSV ({_library_message(msg)}): check quotes and "
-                       "separators") from None
+        raise _Refused(f"cannot be parsed as CSV ({_library_message(str(exc))}): check quotes "
+                       "and separators") from None
     if ragged.count:
-        raise ragged.refusal(path, pacsv, names)
+        raise ragged.refusal(path, pacsv, read, parse, convert)
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    problems: list[Problem] = []
+    for i, col in enumerate(extra):
+        filled = np.flatnonzero((frame[col] != "").to_numpy(dtype=bool))
+        if filled.size:
+            problems.append(Problem(path.name, int(filled[0]) + 2, None, None,
+                                    f"column {len(names) + i + 1} has no name in the header "
+                                    f"but holds values in {filled.size} row(s): name it or "
+                                    "remove it"))
+    if trailing:
+        frame = frame.drop(columns=extra)
+        problems.append(Problem(path.name, None, None, None,
+                                f"{trailing} empty column(s) after the last named one "
+                                "ignored", severity="notice"))
     # rows of empty cells at the end (e.g. trailing ",,,," lines from Excel) are no data;
     # in the middle they stay, so that row numbers match what a spreadsheet shows
-    if len(frame):
-        blank = np.logical_and.reduce([(frame[c] == "").to_numpy(dtype=bool) for c in frame])
-        if blank[-1]:
-            keep = len(blank) - int(np.argmin(blank[::-1])) if not blank.all() else 0
+    if len(frame) and len(frame.columns):
+        empty = np.logical_and.reduce([(frame[c] == "").to_numpy(dtype=bool) for c in frame])
+        if empty[-1]:
+            keep = len(empty) - int(np.argmin(empty[::-1])) if not empty.all() else 0
             frame = frame.iloc[:keep].reset_index(drop=True)
-    return frame, []
+    return frame, problems, info
 
 
 class _RaggedRows:
@@ -141,19 +195,22 @@ class _RaggedRows:
             self.first.append((row.number, row.actual_columns, row.expected_columns))
         return "skip"
 
-    def refusal(self, path: Path, pacsv, names: list[str]) -> _Refused:
+    def refusal(self, path: Path, pacsv, read, parse, convert) -> _Refused:
         if any(r is None for r, _, _ in self.first):
             # the multithreaded reader does not know row numbers: read again in one thread
             # (only for a file that is refused anyway)
+            import dataclasses  # noqa: F401
+
             import pyarrow as pa
 
             again = _RaggedRows(self.keep)
+            opts = pacsv.ReadOptions(use_threads=False, column_names=read.column_names,
+                                     skip_rows=read.skip_rows, encoding=read.encoding)
+            po = pacsv.ParseOptions(delimiter=parse.delimiter, newlines_in_values=True,
+                                    invalid_row_handler=again)
             try:
-                pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=False),
-                               parse_options=pacsv.ParseOptions(newlines_in_values=True,
-                                                                invalid_row_handler=again),
-                               convert_options=pacsv.ConvertOptions(
-                                   column_types={n: pa.string() for n in names}))
+                pacsv.read_csv(path, read_options=opts, parse_options=po,
+                               convert_options=convert)
             except pa.ArrowException:
                 pass
             self.first = again.first or self.first
@@ -211,36 +268,105 @@ def _to_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _read_xlsx(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_xlsx(path: Path, expected: set[str] = frozenset(),
+               sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem], dict]:
+    """An Excel workbook: the sheet the mapping names (else the first); the header is the
+    first row that holds the contract's column names (title rows above it are skipped and
+    reported); empty columns without a name are dropped."""
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for broken files
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001  (openpyxl raises many kinds for broken files)
         raise _Refused("cannot be read as an Excel workbook "
                        f"({type(exc).__name__}: {_library_message(str(exc))})") from None
-    if frame.columns.size == 0:
-        raise _Refused("the first sheet is empty (expected a header row and data rows)")
-    return _to_text_frame(frame), []
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise _Refused(f"has no sheet '{_library_message(sheet, 60)}' (named in mapping.yml);"
+                           f" its sheets: {', '.join(_library_message(n, 40) for n in names)}")
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        other = {} if sheet is not None else {
+            n: [list(r) for _, r in zip(range(_SNIFF_ROWS), book[n].iter_rows(values_only=True))]
+            for n in names[1:]}
+    finally:
+        book.close()
+    width = max((len(r) for r in rows), default=0)
+    if not width:
+        raise _Refused(f"the {'sheet' if sheet else 'first sheet'} is empty (expected a header "
+                       "row and data rows)")
+    texts = [[("" if v is None else str(v)) for v in r] for r in rows[:_SNIFF_ROWS]]
+    head, found = _header_row(texts, expected)
+    problems: list[Problem] = []
+    if not found and other:
+        for n, sample in other.items():
+            if sample and _header_row([[("" if v is None else str(v)) for v in r]
+                                       for r in sample], expected)[1]:
+                problems.append(Problem(path.name, None, None, None,
+                                        f"the contract's columns are not on the first sheet but "
+                                        f"seem to be on sheet '{_library_message(n, 40)}': name "
+                                        "it in mapping.yml (sheet: ...)"))
+                break
+    if head:
+        # title rows above the header: not data, but every cell is still looked at for ids
+        from .validate import looks_like_national_id
+
+        cells = pd.Series([_cell_text(v) for r in rows[:head] for v in r], dtype=object)
+        if looks_like_national_id(cells).any():
+            raise _Refused("a title row above the header holds what looks like a Norwegian "
+                           "national identity number (not shown): the file is refused")
+        problems.append(Problem(path.name, head + 1, None, None,
+                                f"the header row is row {head + 1}: the {head} row(s) above it "
+                                "(titles) were skipped", severity="notice"))
+    header = [_cell_text(v).strip() for v in rows[head]] + [""] * (width - len(rows[head]))
+    body = [r + [None] * (width - len(r)) for r in rows[head + 1:]]
+    frame = pd.DataFrame(body, columns=range(width), dtype=object)
+    dates = [header[c] for c in range(width)
+             if frame[c].map(lambda v: isinstance(v, (dt.date, dt.datetime))).any()]
+    keep = []
+    for c in range(width):
+        empty = frame[c].isna().all() or frame[c].map(lambda v: v is None or v == "").all()
+        if header[c]:
+            keep.append(c)
+        elif not empty:
+            raise _Refused(f"the header cell of column {c + 1} is empty but the column holds "
+                           "values: every column needs a name", row=head + 1)
+    named = [header[c] for c in keep]
+    if len(set(named)) != len(named):
+        raise _Refused("the header names a column twice: " + ", ".join(
+            sorted({n for n in named if named.count(n) > 1})), row=head + 1)
+    frame = frame[keep]
+    frame.columns = named
+    text = _to_text_frame(frame)
+    # rows of empty cells at the end are no data
+    if len(text) and len(text.columns):
+        empty = np.logical_and.reduce([(text[c] == "").to_numpy(dtype=bool) for c in text])
+        if empty[-1]:
+            last = len(empty) - int(np.argmin(empty[::-1])) if not empty.all() else 0
+            text = text.iloc[:last].reset_index(drop=True)
+    return text, problems, {"format": "Excel workbook", "sheet": ws.title if sheet else None,
+                            "header_row": head + 1, "date_cells": dates,
+                            "data_row": head + 2}
 
 
-def _read_sav(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_sav(path: Path, expected: set[str] = frozenset(),
+              sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem], dict]:
+    """SPSS: numbers stay numbers (user-missing 8 and 9 kept); the value labels are returned
+    so that code columns (and the mapping's recodes) can use them."""
     import pyreadstat
 
     try:
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True,
                                           apply_value_formats=False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (pyreadstat raises many kinds)
         raise _Refused("cannot be read as an SPSS .sav file "
                        f"({type(exc).__name__}: {_library_message(str(exc))})") from None
-    problems: list[Problem] = []
-    spec = FILES.get(path.stem)
-    for col, labels in (meta.variable_value_labels or {}).items():
-        var = None
-        if spec is not None and col in spec.columns:
-            var = spec.var(col)
-        if var is not None and var.kind == "code" and frame[col].dtype != object:
-            # numbers whose value labels are the string codes
-            frame[col] = frame[col].map(lambda x, m=labels: m.get(x, x) if pd.notna(x) else x)
-    return _to_text_frame(frame), problems
+    labels = {str(c): dict(v) for c, v in (meta.variable_value_labels or {}).items()}
+    numeric = {str(c) for c in frame.columns if frame[c].dtype != object}
+    text = _to_text_frame(frame)
+    return text, [], {"format": "SPSS .sav", "labels": {c: v for c, v in labels.items()
+                                                      if c in numeric}}
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

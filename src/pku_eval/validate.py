@@ -1,4 +1,4 @@
-"""Validation of a data directory against the data contract (DATA_CONTRACT.md, version 1).
+"""Validation of a data directory against the data contract (DATA_CONTRACT.md, version 2).
 
 All checks are vectorised and every problem is collected (bounded per file and check, with a
 count of the rest), so that a researcher sees the whole list at once.
@@ -14,7 +14,9 @@ import pandas as pd
 
 from .codebook import FILES, FileSpec, Var
 from .errors import DIGIT_SEPARATORS, MAX_PER_FILE, Problem, mask_digits
-from .io import RawFile, find_files, read_file
+from .io import RawFile, read_file
+from .mapping import find_sources, guess_column
+from .normalise import date_form
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -260,7 +262,11 @@ def _check_column(c: Collector, spec: FileSpec, var: Var, s: pd.Series) -> None:
     elif kind == "date":
         parsed = _parse_dates(s)
         bad = filled & parsed.isna().to_numpy(dtype=bool)
-        c.rows(f, var.name, bad, s, "a date as YYYY-MM-DD")
+        if bad.any():  # one message per form found ("looks like MM/DD/YYYY"), in row order
+            forms = pd.Series([date_form(v) if b else "" for v, b in zip(s.tolist(), bad)])
+            for form in dict.fromkeys(forms[bad]):
+                c.rows(f, var.name, bad & (forms == form).to_numpy(), s,
+                       f"a date as YYYY-MM-DD or DD.MM.YYYY (this looks like {form})")
     elif kind in ("int", "number", "binary", "item"):
         if kind == "number":
             ok, num = parse_numbers(s, integer=False)
@@ -301,6 +307,11 @@ def check_file(raw: RawFile, c: Collector) -> bool:
     for name in missing:
         near = [col for col in cols if col.strip().lower().replace(" ", "_") == name]
         hint = f" (found '{near[0]}': column names are lower-case snake_case)" if near else ""
+        guess = [col for col in cols if col not in spec.columns
+                 and guess_column(col, spec.name) == name]
+        if guess and not near:  # "column 'kjønn': did you mean 'gender'?"
+            hint = (f" (column '{guess[0]}': did you mean '{name}'? rename it in mapping.yml, "
+                    "see docs/data-contract.md)")
         c.add(Problem(fname, None, name, None, f"required column is missing{hint}"))
     for col in cols:
         if col not in spec.columns:
@@ -447,18 +458,53 @@ def check_references(files: dict[str, RawFile], c: Collector) -> None:
         dup = ls.frame.duplicated(["respondent_id", "round"], keep="first")
         c.rows(ls.filename, "respondent_id", dup, ls.frame["respondent_id"],
                "at most one row per respondent and round")
+    _check_sessions(files, c, p, method, ref_checks)
+    acts = files.get("actor_survey")
+    if acts is not None and acts.frame is not None and {"respondent_id", "round"} <= set(acts.frame.columns):
+        dup = acts.frame.duplicated(["respondent_id", "round"], keep="first")
+        c.rows(acts.filename, "respondent_id", dup, acts.frame["respondent_id"],
+               "at most one row per respondent and round (this respondent and round appear on "
+               "an earlier row)")
+
+
+def _check_sessions(files: dict[str, RawFile], c: Collector, p: pd.DataFrame,
+                    method: pd.Series | None, ref_checks) -> None:
+    """session_feedback (KOR): rows of treatment participants at offices whose method is kor,
+    dated not before enrolment, at most one row per participant and session number."""
+    pid = ref_checks("session_feedback", "session_date", "a session date")
+    sf = files.get("session_feedback")
+    if pid is None:
+        return
+    known = pid.isin(p.index)
+    arm = pid.map(p["arm"])
+    bad = (known & (arm != "treatment")).fillna(False).to_numpy(dtype=bool)
+    c.rows(sf.filename, "participant_id", bad, pid,
+           "KOR session rows belong to treatment participants (this participant is not in the "
+           "treatment arm)")
+    if method is not None:
+        m = pid.map(method)
+        bad = (known & (arm == "treatment") & (m != "kor")).fillna(False).to_numpy(dtype=bool)
+        c.rows(sf.filename, "participant_id", bad, pid,
+               "KOR session rows belong to participants at offices whose method is kor")
+    if "session_no" in sf.frame:
+        no = sf.frame["session_no"]
+        dup = (sf.frame.duplicated(["participant_id", "session_no"], keep="first")
+               & (no != "")).to_numpy(dtype=bool)
+        c.rows(sf.filename, "session_no", dup, no,
+               "at most one row per participant and session_no (this participant's session "
+               "number appears on an earlier row)")
 
 
 def validate_dir(data_dir: Path) -> tuple[dict[str, RawFile], list[Problem]]:
     """Read and check every file of a data directory. Returns the files and all problems
     (errors, warnings and notices); the data are usable when no problem is an error."""
-    found, problems = find_files(Path(data_dir))
+    found, problems, entries = find_sources(Path(data_dir))  # mapping.yml's exports too
     c = Collector()
     c.problems.extend(problems)
     files: dict[str, RawFile] = {}
     usable: dict[str, RawFile] = {}
     for name, path in found.items():
-        raw, probs = read_file(name, path)
+        raw, probs = read_file(name, path, entries.get(name))
         c.problems.extend(probs)
         files[name] = raw
         if check_file(raw, c):
