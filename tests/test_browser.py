@@ -1,15 +1,22 @@
-"""The final demo report opened as a reviewer would: in headless Chromium, offline."""
+"""The final demo report opened as a reviewer would: in headless Chromium, offline, at 1400 px
+and 400 px and as printed: every table whole, and no accessibility violation that axe-core
+(WCAG 2.2 AA) finds."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: axe-core 4.14.1 (MPL-2.0), vendored: tests/data/axe.README.md
+AXE = Path(__file__).parent / "data" / "axe.min.js"
+#: The rule tags of WCAG 2.2 level AA (axe-core's names).
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -60,3 +67,99 @@ def test_report_in_a_browser(browser, built, tmp_path, width, height):
 
 def test_report_size(built):
     assert (built / "final" / "report.html").stat().st_size < 10 * 1024 * 1024
+
+
+#: Every table (and the page itself) measured against the column it sits in: a table wider
+#: than its container is cut off or scrolls; an element that scrolls on its own is a box a
+#: keyboard cannot reach.
+MEASURE = """() => {
+  const out = {tables: [], scrollers: [], page: [document.documentElement.scrollWidth,
+                                                 document.documentElement.clientWidth]};
+  document.querySelectorAll('table').forEach(t => {
+    const box = t.parentElement.getBoundingClientRect();
+    const own = t.getBoundingClientRect();
+    const fig = t.closest('figure');
+    const name = fig ? fig.id : (t.closest('section') || {}).className;
+    if (own.width > box.width + 1 || own.right > document.documentElement.clientWidth + 1)
+      out.tables.push([name, Math.round(own.width), Math.round(box.width)]);
+  });
+  // the sidebar of contents may scroll: it is a list of links, each reachable by keyboard
+  document.querySelectorAll('.pku-main *:not(nav.pku-toc)').forEach(e => {
+    const s = getComputedStyle(e);
+    if (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1
+        || ['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1)
+      out.scrollers.push(e.className || e.tagName);
+  });
+  return out;
+}"""
+
+
+def open_report(browser, path, width, height=900, media="screen"):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, offline=True)
+    page = ctx.new_page()
+    page.emulate_media(media=media)
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return ctx, page
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_every_table_is_whole(browser, built, width):
+    ctx, page = open_report(browser, built / "final" / "report.html", width)
+    found = page.evaluate(MEASURE)
+    n_tables = page.evaluate("() => document.querySelectorAll('figure.pku-table').length")
+    assert n_tables >= 30
+    assert found["tables"] == [], f"tables wider than their column at {width} px"
+    assert found["scrollers"] == [], "inner scroll boxes"
+    scroll_width, client_width = found["page"]
+    assert scroll_width <= client_width, "the page scrolls sideways"
+    # narrow: every row a card of "header: value" lines
+    display = page.evaluate("""() => {
+        const td = document.querySelector('figure.pku-table tbody td');
+        return [getComputedStyle(td).display, td.dataset.label,
+                getComputedStyle(td, '::before').content];
+    }""")
+    if width < 640:
+        assert display[0] == "grid" and display[1] and display[1] in display[2]
+    else:
+        assert display[0] == "table-cell"
+    ctx.close()
+
+
+def test_printing_keeps_every_column(browser, built):
+    # A4 less the page margins (178 mm at 96 px per inch)
+    ctx, page = open_report(browser, built / "final" / "report.html", 673, media="print")
+    found = page.evaluate(MEASURE)
+    assert found["tables"] == [], "a printed table loses columns"
+    assert page.evaluate("() => getComputedStyle(document.querySelector("
+                         "'figure.pku-table tbody td')).display") == "table-cell"
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_axe_finds_no_violation(browser, built, width):
+    ctx, page = open_report(browser, built / "final" / "report.html", width)
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("""async (tags) => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                           resultTypes: ['violations']});
+        return r.violations.map(v => [v.id, v.impact, v.nodes.length,
+                                      v.nodes.slice(0, 3).map(n => n.target.join(' '))]);
+    }""", WCAG_AA)
+    assert violations == []
+    ctx.close()
+
+
+def test_the_summary_opens_the_report(browser, built):
+    ctx, page = open_report(browser, built / "final" / "report.html", 1400)
+    order = page.evaluate("""() => {
+        const all = [...document.querySelectorAll(
+            'header.pku-titlepage, section.pku-front, h2.pku-chapter, .pku-warning')];
+        return all.map(e => e.id || e.className);
+    }""")
+    # title page, summary, chapter 1 and only then its data-quality warning
+    assert order[:5] == ["pku-titlepage", "pku-front", "pku-summary", "kap-1", "pku-warning"]
+    assert page.evaluate("() => document.querySelectorAll('[role=alert]').length") == 0
+    findings = page.evaluate("() => document.querySelectorAll('.pku-findings li').length")
+    assert findings >= 5
+    ctx.close()

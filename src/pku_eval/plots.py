@@ -1,23 +1,145 @@
-"""One figure style for the whole report: theme, colour-blind-safe palette (Okabe–Ito), the
-same colour and line style for the same arm everywhere (readable in greyscale too)."""
+"""One figure style for the whole report: theme, colour-blind-safe palettes, the same colour
+and line style for the same arm everywhere (readable in greyscale too), the same colour for the
+same answer category in every Likert panel, and the diverging bar every Likert figure draws.
+
+Palettes: arms in Okabe–Ito (Okabe & Ito 2008, "Color Universal Design"); answer categories
+in ColorBrewer PuOr (Harrower & Brewer 2003), which stays distinct under the common forms of
+colour-vision deficiency, with the neutral middle category in a light grey whose lightness
+differs from every other category's (so it stays apart in greyscale too)."""
 
 from __future__ import annotations
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .codebook import ARMS  # noqa: E402
-from .text import arm_name, t  # noqa: E402
+from .codebook import ARMS
+from .text import arm_name, fmt_num, fmt_pct, t
 
 ARM_COLOURS = {"treatment": "#0072B2", "internal_control": "#E69F00",
                "external_control": "#009E73", "all": "#555555"}
 ARM_HATCH = {"treatment": "", "internal_control": "//", "external_control": "..", "all": ""}
 ARM_MARKER = {"treatment": "o", "internal_control": "s", "external_control": "^", "all": "D"}
 ARM_LINESTYLE = {"treatment": "-", "internal_control": "--", "external_control": ":", "all": "-."}
+
+#: Answer categories, from the lowest to the highest (ColorBrewer PuOr; neutral light grey).
+LIKERT_LOW = ("#b35806", "#f1a340")
+LIKERT_NEUTRAL = "#dcdcdc"
+LIKERT_HIGH = ("#998ec3", "#542788")
+#: How a withheld part of a bar is drawn (hatched, no colour of any category).
+WITHHELD_EDGE = "#8a8a8a"
+WITHHELD_HATCH = "////"
+#: Print resolution of the report's figures (dots per inch).
+PRINT_DPI = 200
+
+
+def likert_colours(low: int, high: int) -> dict[int, str]:
+    """The colour of each answer ``low`` … ``high``: the lower half orange (darkest at the
+    bottom), the upper half purple (darkest at the top), the middle of an odd scale grey; so
+    the same answer has the same colour in every panel of a scale.
+
+    Examples
+    --------
+    >>> likert_colours(1, 5)[3], likert_colours(1, 5)[1] == likert_colours(1, 4)[1]
+    ('#dcdcdc', True)
+    """
+    values = list(range(low, high + 1))
+    half = len(values) // 2
+    lows = LIKERT_LOW[-half:] if half <= len(LIKERT_LOW) else None
+    highs = LIKERT_HIGH[:half] if half <= len(LIKERT_HIGH) else None
+    if lows is None or highs is None:
+        raise ValueError(f"a scale of {len(values)} answers has no palette (at most 5)")
+    colours = dict(zip(values[:half], lows, strict=True))
+    colours.update(zip(values[len(values) - half:], highs, strict=True))
+    if len(values) % 2:
+        colours[values[half]] = LIKERT_NEUTRAL
+    return colours
+
+
+def likert_shares(counts, policy) -> tuple[np.ndarray | None, np.ndarray]:
+    """The shares (%) of each answer category that may be drawn, and which categories are
+    withheld. A category whose count the policy withholds is not drawn (share 0), and nor is
+    the second one it withholds with it (the bar's total is known, so one alone would show as
+    the gap); a bar resting on too few answers is not drawn at all (``None``, all withheld).
+
+    Examples
+    --------
+    >>> from pku_eval.disclosure import Policy
+    >>> shares, hidden = likert_shares([2, 40, 50, 8, 0], Policy(5))
+    >>> shares.round(1).tolist(), hidden.tolist()
+    ([0.0, 40.0, 50.0, 0.0, 0.0], [True, False, False, True, False])
+    """
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum()
+    if policy.too_few(total):
+        return None, np.ones(len(counts), dtype=bool)
+    hidden = policy.line_mask(pd.Series(counts.round().astype(int))).to_numpy()
+    return np.where(hidden, 0.0, 100 * counts / total), hidden
+
+
+def diverging_bar(ax, y: float, shares, low: int, high: int, height: float = 0.8) -> None:
+    """One diverging stacked bar at ``y``: the answers below the middle to the left of 0, those
+    above to the right, the middle answer of an odd scale split evenly across 0. Where the
+    bar starts depends only on the shares drawn; what is withheld (100 − the drawn shares,
+    which a reader could work out anyway) closes the bar on the right as one hatched segment,
+    so that every bar is whole and no withheld category is drawn on its own."""
+    colours = likert_colours(low, high)
+    values = list(range(low, high + 1))
+    mid = (low + high) / 2
+    left = -sum(s for v, s in zip(values, shares, strict=True) if v < mid)
+    left -= sum(s / 2 for v, s in zip(values, shares, strict=True) if v == mid)
+    for v, s in zip(values, shares, strict=True):
+        if s > 0:
+            ax.barh(y, s, left=left, color=colours[v], edgecolor="white", linewidth=0.5,
+                    height=height)
+        left += s
+    withheld = 100 - float(np.sum(shares))
+    if withheld > 1e-9:
+        ax.barh(y, withheld, left=left, color="white", edgecolor=WITHHELD_EDGE,
+                hatch=WITHHELD_HATCH, linewidth=0.5, height=height)
+
+
+def likert_legend(fig, low: int, high: int, labels: dict[int, str] | None = None,
+                  withheld: str | None = None, **kwargs):
+    """One legend of every answer category of the scale (drawn or not), in scale order, and
+    ``withheld`` (its label) for the hatched part of a bar the policy withholds."""
+    from matplotlib.patches import Patch
+
+    colours = likert_colours(low, high)
+    labels = labels or {}
+    handles = [Patch(facecolor=colours[v], label=labels.get(v, str(v)))
+               for v in range(low, high + 1)]
+    if withheld:
+        handles.append(Patch(facecolor="white", edgecolor=WITHHELD_EDGE, hatch=WITHHELD_HATCH,
+                             label=withheld))
+    return fig.legend(handles=handles, ncol=len(handles), frameon=False, **kwargs)
+
+
+def marker(policy, language: str) -> str:
+    """The policy's suppression marker, as it shows a withheld cell (for a figure's text
+    alternative: ``{mark}`` in its catalogue text)."""
+    return policy.cell(1, None, language, hidden=True)
+
+
+def likert_alt(label: str, low: int, shares, hidden, language: str, policy) -> str:
+    """A Likert bar in words for its figure's text alternative: 'label: 1: 12, 2: *, …' (the
+    shares in per cent as drawn, the policy's marker where withheld; the marker alone for a
+    bar not drawn)."""
+    mark = marker(policy, language)
+    if shares is None:
+        return f"{label}: {mark}"
+    return f"{label}: " + ", ".join(
+        f"{v}: {mark if h else fmt_num(s, 0, language)}"
+        for v, (s, h) in enumerate(zip(shares, hidden, strict=True), start=low))
+
+
+def share_or_mark(share, language: str, policy) -> str:
+    """A share drawn in a figure, for its text alternative ('35 %'), or the policy's marker
+    where the figure draws nothing (``None``)."""
+    return marker(policy, language) if share is None else fmt_pct(share, language)
 
 
 def set_theme() -> None:
@@ -27,6 +149,7 @@ def set_theme() -> None:
         "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
         "grid.color": "#dddddd", "grid.linewidth": 0.6, "axes.axisbelow": True,
         "axes.titlesize": 11, "legend.frameon": False, "svg.hashsalt": "pku-eval",
+        "savefig.dpi": PRINT_DPI,
     })
 
 
@@ -52,35 +175,4 @@ def response_figure(rates: pd.DataFrame, waves: list[str], language: str, mask=N
     ax.set_ylabel(t("h_rate", language))
     ax.set_xlabel(t("h_wave", language))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=len(arms))
-    return fig
-
-
-def flow_figure(flow: pd.DataFrame, waves: list[str], language: str, policy):
-    """CONSORT-style flow: one column of boxes per arm (enrolled → withdrawn → analysed → with
-    register data → answered each wave). Counts the ``policy`` withholds show as its marker."""
-    def show(v) -> str:
-        return policy.cell(v, None, language)
-
-    steps = [("enrolled", t("enrolled", language)), ("withdrawn", t("withdrawn", language)),
-             ("analysed", t("analysed", language)), ("with_outcome", t("with_outcome", language))]
-    steps += [(f"answered_{w}", t("answered_wave", language, wave=w)) for w in waves]
-    arms = list(flow.index)
-    fig, ax = plt.subplots(figsize=(7.5, 0.75 * len(steps) + 0.8))
-    ax.set_xlim(0, len(arms))
-    ax.set_ylim(-len(steps) + 0.3, 1.2)
-    ax.axis("off")
-    for j, arm in enumerate(arms):
-        cx = j + 0.5
-        ax.text(cx, 0.85, arm_name(arm, language), ha="center", va="center", fontsize=10,
-                fontweight="bold", color=ARM_COLOURS[arm])
-        for i, (key, label) in enumerate(steps):
-            cy = -i
-            side = key == "withdrawn"
-            box = dict(boxstyle="round,pad=0.35", fc="#f2f2f2" if side else "white",
-                       ec=ARM_COLOURS[arm], lw=1.2, ls="--" if side else "-")
-            ax.text(cx, cy, f"{label}\n{show(flow.loc[arm, key])}", ha="center", va="center",
-                    fontsize=8.5, bbox=box)
-            if i:
-                ax.annotate("", xy=(cx, cy + 0.33), xytext=(cx, cy + 0.67),
-                            arrowprops=dict(arrowstyle="->", color="#666666", lw=0.8))
     return fig

@@ -129,6 +129,10 @@ def table_html(df: pd.DataFrame, columns: list[Column], *, policy: Policy, langu
     return out, suppressed
 
 
+#: The resolution a figure is shown at on screen (it is stored at print resolution).
+SCREEN_DPI = 110
+
+
 def figure_html(fig, *, language: str, number: str, caption: str, source: str,
                 note: str | None = None, alt: str | None = None, fingerprints=None) -> str:
     """Render a matplotlib figure as an embedded PNG with a numbered caption. Every text the
@@ -136,24 +140,29 @@ def figure_html(fig, *, language: str, number: str, caption: str, source: str,
     be scanned afterwards."""
     import matplotlib.pyplot as plt
 
+    from .plots import PRINT_DPI
     from .privacy import check_figure
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight",
+    # at print resolution; shown on screen at the size of a 110-dpi image
+    fig.savefig(buf, format="png", dpi=PRINT_DPI, bbox_inches="tight",
                 metadata={"Software": None})
     if fingerprints is not None:
         check_figure(fig, fingerprints, f"{t('figure', language)} {number}")
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    png = buf.getvalue()
+    width = int.from_bytes(png[16:20], "big") * SCREEN_DPI // PRINT_DPI  # the IHDR width
+    data = base64.b64encode(png).decode("ascii")
     label = t("figure", language)
     notes = [f'{html.escape(t("source", language))}: {html.escape(source)}.']
     if note:
         notes.append(html.escape(note))
     return (f'<figure class="pku-figure" id="fig-{number.replace(".", "-")}">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt or caption)}"/>'
+            f'<img src="data:image/png;base64,{data}" width="{width}" '
+            f'alt="{html.escape(alt or caption)}"/>'
             f'<figcaption><span class="pku-label">{label} {number}</span> '
             f"{html.escape(caption)}</figcaption>"
             f'<p class="pku-source">{" ".join(notes)}</p></figure>')
 
 
-__all__ = ["Column", "table_html", "figure_html", "fmt_pct"]
+__all__ = ["Column", "figure_html", "fmt_pct", "table_html"]

@@ -16,7 +16,10 @@ from .params import Params
 from .text import fmt_date, t
 
 HEADING = re.compile(
-    r'<h([23]) class="pku-(chapter|section)" id="([^"]+)">(.*?)</h\1>', re.S)
+    r'<h([23]) class="pku-(chapter|section)" id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+CELL = re.compile(r"<t([dh])([^>]*)>(.*?)</t\1>", re.DOTALL)
+ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
 
 PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pingouin", "lifelines", "matplotlib",
             "seaborn", "papermill", "nbconvert", "nbformat", "ipykernel", "pyarrow", "openpyxl",
@@ -75,6 +78,104 @@ def toc_html(body: str) -> str:
         out.append("</li>")
     out.append("</ol>")
     return "\n".join(out)
+
+
+def _plain(markup: str) -> str:
+    """The text of an HTML fragment: tags dropped, white space collapsed (entities kept)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)).strip()
+
+
+def _cells(row: str) -> list[str]:
+    return [c[2] for c in CELL.findall(row)]
+
+
+def stackable_tables(body: str) -> str:
+    """Every published table (one with a header row) with its column header on each cell
+    (``data-label``: on a narrow screen each row becomes a card of "header: value" lines) and
+    explicit ARIA roles, so that a screen reader still reads a table when CSS lays it out as
+    blocks."""
+    def one(m: re.Match) -> str:
+        inner = m.group(1)
+        head = re.search(r"<thead>(.*?)</thead>", inner, re.DOTALL)
+        if head is None:
+            return m.group(0)
+        headers = [html.escape(html.unescape(_plain(c)), quote=True)
+                   for c in _cells(head.group(1))]
+
+        def row(rm: re.Match) -> str:
+            out = []
+            for i, c in enumerate(CELL.finditer(rm.group(1))):
+                kind, attrs, content = c.groups()
+                if kind == "h":
+                    role = "columnheader" if 'scope="col"' in attrs else "rowheader"
+                    attrs += f' role="{role}"'
+                else:
+                    label = f' data-label="{headers[i]}"' if i < len(headers) else ""
+                    attrs += f' role="cell"{label}'
+                out.append(f"<t{kind}{attrs}>{content}</t{kind}>")
+            return '<tr role="row">' + "".join(out) + "</tr>"
+
+        inner = ROW.sub(row, inner)
+        inner = inner.replace("<thead>", '<thead role="rowgroup">').replace(
+            "<tbody>", '<tbody role="rowgroup">')
+        return f'<table role="table">{inner}</table>'
+
+    return TABLE.sub(one, body)
+
+
+def static_document(body: str) -> str:
+    """A report is a document read at leisure: no live regions (a warning box is a note, not
+    an alert a screen reader would interrupt with)."""
+    return re.sub(r'\srole="alert"', ' role="note"', body)
+
+
+def summary_number(notebooks: list[Path]) -> int | None:
+    """The number of the chapter that reads the other chapters' results (its spec says so):
+    the report's summary, whose key findings open the report."""
+    from .chapters.spec import spec_of
+
+    for i, path in enumerate(notebooks, 1):
+        if spec_of(path.stem).reads_results:
+            return i
+    return None
+
+
+def front_summary(body: str, number: int | None, language: str) -> str:
+    """The key findings right after the title page ("Sammendrag"), written from the summary
+    chapter's first table as published (key figure, estimate, confidence interval, reading:
+    disclosure control already applied) and the sentence that counts them, with a link to
+    the full table. Empty when the report has no summary chapter or it has no table."""
+    if number is None:
+        return ""
+    fig = re.search(rf'<figure class="pku-table" id="tab-{number}-1">(.*?)</figure>', body,
+                    re.DOTALL)
+    section = re.search(rf'id="kap-{number}-1">.*?</h3>(.*?)<figure class="pku-table"', body,
+                        re.DOTALL)
+    if fig is None:
+        return ""
+    table = TABLE.search(fig.group(1))
+    head = re.search(r"<thead>(.*?)</thead>", table.group(1), re.DOTALL) if table else None
+    if head is None:
+        return ""
+    ci_header = _plain(_cells(head.group(1))[2])
+    items = []
+    for row in ROW.findall(re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.DOTALL).group(1)):
+        cells = [_plain(c) for c in _cells(row)]
+        label, estimate, ci, reading = cells[0], cells[1], cells[2], cells[-1]
+        if estimate in ("–", ""):   # not available: the reading says why
+            items.append(f"<li><strong>{label}</strong>: {reading}</li>")
+            continue
+        value = estimate if ci in ("–", "") else f"{estimate} ({ci_header} {ci})"
+        items.append(f"<li><strong>{label}</strong>: {value}. {reading}</li>")
+    lead = "".join(re.findall(r'<p class="pku-text">.*?</p>', section.group(1), re.DOTALL)) \
+        if section else ""
+    more = html.escape(t("front_summary_more", language,
+                         table=f"{t('table', language)} {number}.1", chapter=number))
+    return (f'<section class="pku-front" aria-labelledby="pku-summary">'
+            f'<h2 class="pku-chapter" id="pku-summary">'
+            f'{html.escape(t("front_summary", language))}</h2>{lead}'
+            f'<ul class="pku-findings">{"".join(items)}</ul>'
+            f'<p class="pku-text"><a href="#tab-{number}-1">{more}</a></p></section>')
 
 
 def git_state() -> tuple[str, bool]:
@@ -199,4 +300,7 @@ def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     appendix = appendix_html(params, sha256, durations, built, lang, len(notebooks) + 1)
     body = body.replace("<!--PKU-APPENDIX-->", appendix, 1)
+    body = body.replace("<!--PKU-SUMMARY-->",
+                        front_summary(body, summary_number(notebooks), lang), 1)
+    body = stackable_tables(static_document(body))
     return body.replace("<!--PKU-TOC-->", toc_html(body), 1)

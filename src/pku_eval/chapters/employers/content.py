@@ -7,12 +7,11 @@ The public face the notebook imports: :func:`compute` (pure, in ``computation``)
 from __future__ import annotations
 
 from .computation import BREAKDOWNS, GROUPS, ITEMS, Employers, compute
-from .show import GROUP_COLOURS, show_intro, show_items, show_recommend, show_respondents
+from .show import show_intro, show_items, show_recommend, show_respondents
 
 __all__ = [
            "BREAKDOWNS",
            "GROUPS",
-           "GROUP_COLOURS",
            "ITEMS",
            "Employers",
            "compute",

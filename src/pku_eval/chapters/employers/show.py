@@ -3,7 +3,6 @@ withheld is decided by the policy, ``ch.policy``)."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -13,9 +12,9 @@ from ...disclosure import Policy
 from ...publish import Column
 from ...text import fmt_int, fmt_pct
 from .computation import GROUPS, Employers
+from .figures import items_figure
 
 #: Diverging colours (ColorBrewer PuOr, colour-blind safe) of the three answer groups.
-GROUP_COLOURS = {"negative": "#e08214", "neutral": "#d9d9d9", "positive": "#8073ac"}
 
 
 def show_intro(ch: Chapter, result: Employers) -> None:
@@ -56,35 +55,6 @@ def _drawn(items: pd.DataFrame, policy: Policy) -> np.ndarray:
     return items["valid"].map(policy.enough).to_numpy(dtype=bool)
 
 
-def _diverging(items: pd.DataFrame, lang: str, policy: Policy):
-    """Diverging bars: answers 1–2 to the left of zero, 4–5 to the right, and 3 in a panel of
-    its own, so that no bar's position depends on a withheld share (withheld ones are not
-    drawn)."""
-    shown = items[_drawn(items, policy)].iloc[::-1].reset_index(drop=True)
-    fig, (ax, ax3) = plt.subplots(1, 2, figsize=(7.5, 0.5 * len(shown) + 1.6), sharey=True,
-                                  gridspec_kw={"width_ratios": [3, 1]})
-    y = np.arange(len(shown))
-    share = {name: np.where(_withheld(shown, name, policy), np.nan,
-                            100 * shown[name].to_numpy()) for name, _, _ in GROUPS}
-    ax.barh(y, -share["negative"], color=GROUP_COLOURS["negative"], height=0.7,
-            label=text.t("em_group_negative", lang))
-    ax.barh(y, share["positive"], color=GROUP_COLOURS["positive"], height=0.7,
-            label=text.t("em_group_positive", lang))
-    ax3.barh(y, share["neutral"], color=GROUP_COLOURS["neutral"], height=0.7,
-             label=text.t("em_group_neutral", lang))
-    ax.axvline(0, color="#333333", lw=0.8)
-    ax.set_yticks(y, shown["label"])
-    ax.set_xlim(-100, 100)
-    ticks = np.arange(-100, 101, 50)
-    ax.set_xticks(ticks, [fmt_int(abs(t), lang) for t in ticks])
-    ax3.set_xlim(0, 100)
-    ax3.set_xticks([0, 50, 100], [fmt_int(t, lang) for t in (0, 50, 100)])
-    ax.set_xlabel(text.t("em_x_share", lang))
-    ax3.set_title(text.t("em_group_neutral", lang), fontsize=9)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.65, -0.14), ncol=2)
-    return fig
-
-
 def show_items(ch: Chapter, result: Employers) -> None:
     if result.status != "ok":
         return
@@ -100,7 +70,7 @@ def show_items(ch: Chapter, result: Employers) -> None:
                 best_share=fmt_pct(best["positive"], lang),
                 worst_item=worst["label"], worst_share=fmt_pct(worst["positive"], lang))
     if drawn.any():
-        ch.figure(_diverging(it, lang, ch.policy), ch.t("em_items_caption"),
+        ch.figure(items_figure(it, lang, ch.policy), ch.t("em_items_caption"),
                   ch.t("em_source"),
                   note=ch.t("em_items_fig_note", min_cell=ch.policy.min_cell))
     cols = [Column("label", ch.t("em_h_item")), Column("valid", ch.t("em_h_valid"), "count")]

@@ -31,23 +31,58 @@ def rates_figure(counts: pd.DataFrame, language: str):
     return fig
 
 
+def km_steps(curve: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """The points of one Kaplan–Meier curve that may be drawn (``time``, ``survival``,
+    ``ci_low``, ``ci_high``), starting at (0, 1): the curve stops at the last time with
+    enough people at risk (the policy decides), and every step it draws carries enough events
+    for the policy — smaller steps are merged into the next one that does, so no step shows
+    a single event (or a few) of a small group; after its last step the curve runs flat to
+    where it stops.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"time": [1., 2., 3., 4.], "at_risk": [20, 18, 12, 4],
+    ...                   "events": [2, 4, 6, 1], "survival": [.9, .7, .35, .26],
+    ...                   "ci_low": [.8, .5, .2, .1], "ci_high": [1., .9, .5, .4]})
+    >>> km_steps(c, Policy(5))[["time", "survival"]].values.tolist()
+    [[0.0, 1.0], [2.0, 0.7], [3.0, 0.35], [3.0, 0.35]]
+    """
+    eligible = curve[curve["at_risk"].map(policy.enough).astype(bool)]
+    keep, pending = [], 0
+    for i, events in zip(eligible.index, eligible["events"], strict=True):
+        pending += int(events)
+        if pending and policy.enough(pending):
+            keep.append(i)
+            pending = 0
+    cols = ["time", "survival", "ci_low", "ci_high"]
+    start = pd.DataFrame([{"time": 0.0, "survival": 1.0, "ci_low": 1.0, "ci_high": 1.0}])
+    drawn = curve.loc[keep, cols]
+    last = drawn.iloc[[-1]] if len(drawn) else start
+    end = last.assign(time=float(eligible["time"].max()) if len(eligible) else 0.0)
+    return pd.concat([start, drawn, end], ignore_index=True).astype(float)
+
+
 def km_figure(km: pd.DataFrame, at_risk: pd.DataFrame, language: str, policy: Policy):
     """Cumulative share with a first job (1 − Kaplan-Meier) by arm, with the numbers at risk
-    below; each curve stops where too few are at risk (the policy decides)."""
+    below; each curve is drawn as :func:`km_steps` allows (no step of too few events, none
+    where too few are at risk)."""
     import matplotlib.pyplot as plt
 
     arms = list(at_risk.index)
+    alt = []
     fig, (ax, tab) = plt.subplots(
         2, 1, figsize=(7.5, 4.6 + 0.25 * len(arms)),
         gridspec_kw={"height_ratios": [4, 0.45 * len(arms) + 0.5], "hspace": 0.45})
     months = list(at_risk.columns)
     for arm in arms:
-        g = km[km["group"] == arm]
-        d = g[g["at_risk"].map(policy.enough).astype(bool)]
-        x = np.r_[0.0, d["time"].to_numpy(dtype=float)]
-        y = 100 * (1 - np.r_[1.0, d["survival"].to_numpy(dtype=float)])
-        lo = 100 * (1 - np.r_[1.0, d["ci_high"].to_numpy(dtype=float)])
-        hi = 100 * (1 - np.r_[1.0, d["ci_low"].to_numpy(dtype=float)])
+        d = km_steps(km[km["group"] == arm], policy)
+        alt.append(text.t("job_km_alt_arm", language, arm=arm_name(arm, language),
+                          points="; ".join(_km_point(d, m, at_risk.loc[arm, m], language, policy)
+                                           for m in at_risk.columns)))
+        x = d["time"].to_numpy()
+        y = 100 * (1 - d["survival"].to_numpy())
+        lo = 100 * (1 - d["ci_high"].to_numpy())
+        hi = 100 * (1 - d["ci_low"].to_numpy())
         ax.step(x, y, where="post", color=plots.ARM_COLOURS[arm],
                 linestyle=plots.ARM_LINESTYLE[arm], lw=1.8, label=arm_name(arm, language))
         ax.fill_between(x, lo, hi, step="post", color=plots.ARM_COLOURS[arm], alpha=0.12,
@@ -73,7 +108,17 @@ def km_figure(km: pd.DataFrame, at_risk: pd.DataFrame, language: str, policy: Po
         for m in months:
             tab.text(m, i, policy.prose(int(at_risk.loc[arm, m]), language), ha="center",
                      va="center", fontsize=8.5)
+    fig.pku_alt = " ".join(alt)
     return fig
+
+
+def _km_point(drawn: pd.DataFrame, month, at_risk, language: str, policy: Policy) -> str:
+    """'12: 35 % (at risk 80)': the drawn curve at ``month``, or the marker past its end."""
+    share = None if month > drawn["time"].max() else \
+        1 - drawn.loc[drawn["time"] <= month, "survival"].iloc[-1]
+    return text.t("job_km_alt_point", language, month=text.fmt_int(month, language),
+                  share=plots.share_or_mark(share, language, policy),
+                  at_risk=policy.prose(int(at_risk), language))
 
 
 def forest_figure(rows: pd.DataFrame, pooled: dict | None, language: str):

@@ -3,22 +3,21 @@ diverging stacked bars. A mark or bar is drawn only when the suppression policy 
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Patch
 
-from ... import text
+from ... import plots, text
 from ...codebook import LEARNING_SCALES, LEARNING_SURVEY, SCALES
 from ...disclosure import Policy
 from ...text import fmt_int
 from .computation import ROUNDS
 
-#: Colours of the two rounds (not arms: the arm palette is kept for arms) and of the five
-#: answer categories (ColorBrewer PuOr, colour-blind safe, neutral in grey).
+#: Colours of the two rounds (not arms: the arm palette is kept for arms).
 ROUND_COLOURS = {"pre": "#888888", "post": "#0072B2"}
 ROUND_MARKER = {"pre": "o", "post": "D"}
-LIKERT_COLOURS = ("#e66101", "#fdb863", "#d0d0d0", "#b2abd2", "#5e3c99")
 
 
 def scale_name(scale: str, lang: str) -> str:
@@ -52,34 +51,37 @@ def means_figure(means: pd.DataFrame, rounds: list[str], lang: str, policy: Poli
 
 
 def likert_figure(items: pd.DataFrame, rounds: list[str], lang: str, policy: Policy):
-    """Diverging stacked bars: per scale one panel, per item and round one bar; categories 1
-    and 2 to the left of 0, 4 and 5 to the right, 3 split evenly across 0. Bars resting on too
-    few valid answers for the policy are left out. Returns the figure and whether a bar was
-    left out."""
+    """Diverging stacked bars: per scale one panel, per item and round one bar; answers 1 and
+    2 to the left of 0, 4 and 5 to the right, 3 split evenly across 0, in the report's one
+    answer palette (:mod:`pku_eval.plots`). A category whose count the policy withholds is
+    not drawn on its own (see :func:`pku_eval.plots.likert_shares`), and a bar resting on too
+    few answers not at all. Returns the figure (with its text alternative, ``pku_alt``) and
+    whether something was left out."""
     per_scale = len(SCALES[LEARNING_SCALES[0]].items) * len(rounds)
     fig, axes = plt.subplots(len(LEARNING_SCALES), 1, sharex=True,
-                             figsize=(7.5, 0.9 + 0.32 * per_scale * len(LEARNING_SCALES)))
+                             figsize=(7.5, 1.2 + 0.36 * per_scale * len(LEARNING_SCALES)),
+                             gridspec_kw={"hspace": 0.45})
     hidden = False
-    labels = {1: text.t("ls_likert_low", lang), 2: "2", 3: text.t("ls_likert_mid", lang),
-              4: "4", 5: text.t("ls_likert_high", lang)}
+    alt = []
     for ax, scale in zip(np.atleast_1d(axes), LEARNING_SCALES, strict=True):
         d = items[(items["scale"] == scale) & items["round"].isin(rounds)]
         d = d.assign(order=d["item"].map(list(SCALES[scale].items).index) * 10
-                     + d["round"].map(ROUNDS.index)).sort_values("order", ascending=False)
+                     + d["round"].map(ROUNDS.index)).sort_values("order")
         ylabels = []
         for y, (_, r) in enumerate(d.iterrows()):
-            number = r["item"].rsplit("_", 1)[1]
-            ylabels.append(f"{number} – {round_name(r['round'], lang)}")
-            if policy.too_few(r["n"]):
+            label = f"{item_label(r['item'], lang)} – {round_name(r['round'], lang)}"
+            ylabels.append(label)
+            counts = np.array([r[f"p{k}"] for k in range(1, 6)], dtype=float) * r["n"]
+            shares, withheld = plots.likert_shares(counts, policy)
+            alt.append(plots.likert_alt(label.replace("\n", " "), 1, shares, withheld, lang,
+                                        policy))
+            if shares is None:
                 hidden |= policy.hides(r["n"])
                 continue
-            p = np.array([r[f"p{k}"] for k in range(1, 6)]) * 100
-            left = -(p[0] + p[1] + p[2] / 2)
-            for k in range(5):
-                ax.barh(y, p[k], left=left, color=LIKERT_COLOURS[k], edgecolor="white",
-                        linewidth=0.5)
-                left += p[k]
-        ax.set_yticks(range(len(ylabels)), ylabels, fontsize=8)
+            hidden |= bool(withheld.any())
+            plots.diverging_bar(ax, y, shares, 1, 5)
+        ax.set_yticks(range(len(ylabels)), ylabels, fontsize=7.5)
+        ax.set_ylim(len(ylabels) - 0.5, -0.5)
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_title(scale_name(scale, lang), loc="left", fontsize=10)
         ax.grid(axis="y", visible=False)
@@ -88,7 +90,15 @@ def likert_figure(items: pd.DataFrame, rounds: list[str], lang: str, policy: Pol
     ticks = np.arange(-100, 101, 25)
     last.set_xticks(ticks, [fmt_int(abs(v), lang) for v in ticks])
     last.set_xlabel(text.t("ls_share_axis", lang))
-    handles = [Patch(facecolor=LIKERT_COLOURS[k - 1], label=labels[k]) for k in range(1, 6)]
-    fig.legend(handles=handles, loc="lower center", ncol=5, bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    labels = {1: text.t("ls_likert_low", lang), 3: text.t("ls_likert_mid", lang),
+              5: text.t("ls_likert_high", lang)}
+    plots.likert_legend(fig, 1, 5, labels, text.t("fig_withheld", lang), loc="lower center",
+                        bbox_to_anchor=(0.5, -0.01), fontsize=8)
+    fig.subplots_adjust(bottom=0.1)
+    fig.pku_alt = text.t("ls_items_alt", lang, mark=plots.marker(policy, lang), items="; ".join(alt))
     return fig, hidden
+
+
+def item_label(item: str, lang: str, width: int = 44) -> str:
+    """An item as a reader knows it: its question wording (the codebook's label), wrapped."""
+    return textwrap.fill(LEARNING_SURVEY.var(item).label(lang), width)
