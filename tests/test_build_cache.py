@@ -40,8 +40,11 @@ def run(p, **kw):
 
 def test_each_dependency_reruns_exactly_its_chapters(project, monkeypatch):
     p = project
-    # pin the code and package fingerprints (the real ones are tested below by changing them)
+    # pin the code and package fingerprints (the real ones are tested below by changing them,
+    # and the chapters' code keys in tests/test_code_keys.py)
+    code = {c: {"modules": {f"pku_eval.chapters.{c}": "v1"}, "texts": {}} for c in CHAPTERS}
     monkeypatch.setattr(buildmod, "code_fingerprint", lambda: "code v1")
+    monkeypatch.setattr(buildmod, "chapter_code_key", lambda name, nb: code[name])
     monkeypatch.setattr(buildmod, "env_fingerprint", lambda: "packages v1")
     first = run(p)
     assert sorted(first.ran) == CHAPTERS
@@ -85,9 +88,15 @@ def test_each_dependency_reruns_exactly_its_chapters(project, monkeypatch):
     p["params"].write_text(yaml.safe_dump(raw), encoding="utf-8")
     assert sorted(run(p).ran) == CHAPTERS
 
-    # the pku_eval code, and the installed packages
+    # the code one chapter runs: that chapter only, and the build says which module changed
+    code["participants"] = {"modules": {"pku_eval.chapters.participants": "v2"}, "texts": {}}
+    res = run(p)
+    assert res.ran == ["participants"] and res.reused == ["data_quality"]
+    # code no chapter runs (the report frame, the audit): the report is made again, no chapter
     monkeypatch.setattr(buildmod, "code_fingerprint", lambda: "changed code")
-    assert sorted(run(p).ran) == CHAPTERS
+    res = run(p)
+    assert not res.up_to_date and res.ran == [] and sorted(res.reused) == CHAPTERS
+    # the installed packages
     monkeypatch.setattr(buildmod, "env_fingerprint", lambda: "changed packages")
     assert sorted(run(p).ran) == CHAPTERS
     assert run(p).up_to_date
@@ -102,9 +111,15 @@ def strip_times(html: str) -> str:
     return re.sub(r'<td class="num pku-duration">[^<]*</td>', "", html)
 
 
-def test_parallel_equals_serial(project):
+def test_parallel_equals_serial(project, capsys):
     p = project
     serial = run(p, jobs=1, force=True)
+    # the build says where the time went, stage by stage, and how many kernels were warm
+    line = next(x for x in capsys.readouterr().err.splitlines() if "] time: " in x)
+    for stage in ("plan", "data", "kernel server", "chapters", "render", "id scan", "audit",
+                  "deliver", "publish", "kernel", "execute", "finish"):
+        assert f"{stage} " in line, (stage, line)
+    assert f"{len(CHAPTERS)} ran, {len(CHAPTERS)} in warm kernels" in line, line
     res1 = (p["out"] / "results.json").read_text(encoding="utf-8")
     html1 = strip_times((p["out"] / "report.html").read_text(encoding="utf-8"))
     parallel = run(p, jobs=2, force=True)
@@ -121,7 +136,8 @@ def test_a_chapter_cannot_read_an_undeclared_file(demo_dir):
     from pku_eval.tidy import load, prepare
 
     stage = prepare(load(demo_dir), "2016-12-31")
-    stage.reads = frozenset(spec_of("survey_waves").reads)  # ("survey",)
-    assert stage.has("survey") and stage.table("outcomes") is not None
+    stage.reads = frozenset(spec_of("learning_system").reads)  # ("learning_survey",)
+    assert "se_log" not in stage.reads
+    assert stage.has("learning_survey") and stage.table("outcomes") is not None
     with pytest.raises(PkuEvalError, match="reads"):
         stage.table("se_log")

@@ -36,7 +36,8 @@ def test_report_files(built, stage, demo_dir):
     # checksums are those of the files read
     for name, digest in res["data"]["sha256"].items():
         assert hashlib.sha256((demo_dir / name).read_bytes()).hexdigest() == digest
-    assert len(res["data"]["sha256"]) == 7
+    # every contract file of the demo data (new files of the contract come in as they are added)
+    assert set(res["data"]["sha256"]) == {p.name for p in demo_dir.glob("*.csv")}
     # executed notebooks kept for audit
     from pku_eval.params import read_params
 

@@ -31,6 +31,7 @@ from .cache import (
     read_json,
 )
 from .chapters.spec import spec_of, waves
+from .code_keys import chapter_code_key, stage_code_key
 from .demo_marker import is_demo, mark_demo
 from .errors import BuildError, PkuEvalError
 from .params import Params, read_params
@@ -101,6 +102,11 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     if jobs is not None and not (isinstance(jobs, int) and 1 <= jobs <= 64):
         raise PkuEvalError(f"jobs: expected a whole number from 1 to 64, got {jobs!r}")
     plan = make_plan(params_path, data_dir, out_dir, filter)
+    # #18: a receipt of this delivery beside the report folder, only when its content is new
+    # there (the data-quality chapter compares with the previous delivery from it)
+    from .receipts import at_build
+    at_build(plan.data_path, plan.out, plan.data_hashes)
+    times = {"plan": time.perf_counter() - t0}
     chapters = list(plan.params.chapters)
     if not force and plan.up_to_date():
         log(f"{plan.label} up to date: nothing changed since the last build "
@@ -124,16 +130,19 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
             run.batch(wave, plan.components, jobs, reads_results={
                 c: (lambda: _compare_hash(plan.params)) for c in wave if specs[c].reads_results})
         durations = {c: run.durations[c] for c in chapters}
-        _assemble(work, plan.params, plan.data_hashes, durations, stage)
+        times.update(run.seconds)
+        _assemble(work, plan.params, plan.data_hashes, durations, stage, times)
         (work / "build.json").write_text(json.dumps(
             {"key": plan.key, "chapters": plan.components}, indent=1), encoding="utf-8")
         shutil.rmtree(work / "logs", ignore_errors=True)
-        _publish(work, plan.out)
-        ok = True
-        _after_publish(plan.out, stage)
+        with _timed(times, "publish"):
+            _publish(work, plan.out)
+            ok = True
+            _after_publish(plan.out, stage)
         log(f"{plan.label} report written to {plan.out / 'report.html'} "
             f"({time.perf_counter() - t0:.1f} s; ran {len(run.ran)}, "
             f"reused {len(run.reused)})")
+        log(summary_line(plan.label, times, run))
         return BuildResult(plan.out, plan.out / "report.html", plan.out / "results.json",
                            durations, ran=run.ran, reused=run.reused)
     except BuildError as exc:
@@ -141,6 +150,40 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     finally:
         if not ok and work.exists():
             safety.remove_tree(work, safety.WORK)
+
+
+#: The stages of the build summary, in order: build-process wall time of each.
+STAGES = ("plan", "data", "kernel server", "chapters", "render", "id scan", "audit", "deliver",
+          "publish")
+
+
+class _timed:
+    """``with _timed(times, "render"):`` adds the block's wall time to ``times["render"]``."""
+
+    def __init__(self, times: dict, stage: str):
+        self.times, self.stage = times, stage
+
+    def __enter__(self):
+        self.t = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.times[self.stage] = self.times.get(self.stage, 0.0) + time.perf_counter() - self.t
+
+
+def summary_line(label: str, times: dict, run) -> str:
+    """Where the time went: the wall time of each stage of the build, and inside the chapters
+    the workers' time summed over the chapters that ran (kernel start, executing the cells,
+    the rest: kernel shutdown and writing the notebook)."""
+    parts = []
+    for stage in (s for s in STAGES if s in times):
+        part = f"{stage} {times[stage]:.2f} s"
+        if stage == "chapters" and run.ran:
+            inner = ", ".join(f"{k} {v:.1f} s" for k, v in run.stages.items())
+            part += f" ({len(run.ran)} ran, {run.warm} in warm kernels; summed: {inner})"
+            if run.cold_reasons:
+                part += " (cold: " + "; ".join(sorted(run.cold_reasons)) + ")"
+        parts.append(part)
+    return f"{label} time: " + " · ".join(parts)
 
 
 def _preload(*modules: str) -> None:
@@ -175,23 +218,29 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
     out = safety.check_out_dir(out_dir if out_dir else config.REPORTS_DIR / params.out_name,
                                data_path)
     data_hashes = data_fingerprint(data_path)
+    # the whole package keys the report (its frame, the audit, …); each chapter is keyed on
+    # the code it runs (code_keys), the processed data on the code that prepares them
     code, env = code_fingerprint(), env_fingerprint()
     chapters = list(params.chapters)
+    from .mapping import contract_names, reads_file
+
+    names = contract_names(data_path)  # an export mapped onto a contract file counts as it
     components: dict[str, dict] = {}
     for i, name in enumerate(chapters):
         reads = spec_of(name).files()
+        notebook = config.NOTEBOOKS_DIR / f"{name}.ipynb"
         components[name] = {
-            "notebook": digest((config.NOTEBOOKS_DIR / f"{name}.ipynb").read_bytes()),
+            "notebook": digest(notebook.read_bytes()),
             "params": digest(params.notebook_parameters(), i + 1),
             # only the files the chapter reads: a new SE log does not re-run the learning chapter
             "data": digest({f: h for f, h in data_hashes.items()
-                            if reads is None or f.rsplit(".", 1)[0] in reads}),
-            "code": code, "packages": env,
+                            if reads_file(f, reads, names)}),
+            "code": chapter_code_key(name, notebook), "packages": env,
         }
     compare = _compare_hash(params)
     key = digest(CACHE_VERSION, components, params.notebook_parameters(), data_hashes, compare,
-                 {"demo": is_demo(data_path)})  # the report says DEMO (or not) on every page
-    return Plan(params, data_path, out, data_hashes, code, components,
+                 code, {"demo": is_demo(data_path)})  # the report says DEMO (or not)
+    return Plan(params, data_path, out, data_hashes, stage_code_key(), components,
                 read_json(out / "build.json") or {}, key)
 
 
@@ -213,7 +262,7 @@ def _compare_hash(params: Params) -> str | None:
 
 
 def _assemble(work: Path, params: Params, data_hashes: dict, durations: dict,
-              stage: ProcessedStage) -> None:
+              stage: ProcessedStage, times: dict) -> None:
     """results.json and report.html from the chapters' fragments and notebooks; id scan."""
     from .privacy import check_outputs
     from .report import render
@@ -234,15 +283,19 @@ def _assemble(work: Path, params: Params, data_hashes: dict, durations: dict,
     (work / "results.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
-    page = render([work / "notebooks" / f"{c}.ipynb" for c in chapters], params, data_hashes,
-                  durations, built, demo=is_demo(stage.data_path),
-                  data_label=stage.data_path.name)
-    (work / "report.html").write_text(page, encoding="utf-8")
+    with _timed(times, "render"):
+        page = render([work / "notebooks" / f"{c}.ipynb" for c in chapters], params,
+                      data_hashes, durations, built, demo=is_demo(stage.data_path),
+                      data_label=stage.data_path.name)
+        (work / "report.html").write_text(page, encoding="utf-8")
     shutil.rmtree(work / "fragments")
     (work / PARAMS_FILE).unlink(missing_ok=True)
-    check_outputs(work, stage.fingerprints())  # no id from the data leaves the build
-    _audit(work, params)
-    _deliver(work, params)
+    with _timed(times, "id scan"):
+        check_outputs(work, stage.fingerprints())  # no id from the data leaves the build
+    with _timed(times, "audit"):
+        _audit(work, params)
+    with _timed(times, "deliver"):
+        _deliver(work, params)
 
 
 def _deliver(work: Path, params: Params) -> None:

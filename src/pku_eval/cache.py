@@ -67,14 +67,15 @@ def env_fingerprint() -> str:
 
 
 def data_fingerprint(data_dir: Path) -> dict[str, str]:
-    """sha256 of every contract file in ``data_dir`` (file name → hash). Raises the validation
+    """sha256 of every data file in ``data_dir`` (file name → hash): the contract files, the
+    exports ``mapping.yml`` maps onto them, and ``mapping.yml`` itself. Raises the validation
     error when the files themselves are ambiguous or missing."""
-    from .files import find_files, sha256_file
+    from .mapping import find_sources, fingerprint
 
-    found, problems = find_files(data_dir)
+    _, problems, _ = find_sources(data_dir)
     if any(p.severity == "error" for p in problems):
         raise DataValidationError(problems)
-    return {p.name: sha256_file(p) for p in sorted(found.values())}
+    return fingerprint(data_dir)
 
 
 # ---------------------------------------------------------------- the chapter cache
@@ -127,7 +128,22 @@ def prune_caches(made_from: str) -> None:
 
 
 def reason(components: dict, previous: dict | None) -> str:
+    """Why a chapter runs: the components of its key that changed (for its code: which
+    modules or text catalogues)."""
     if previous is None:
         return "new"
-    changed = [k for k in components if components[k] != previous.get(k)]
-    return ", ".join(f"{k} changed" for k in changed) or "forced"
+    out = []
+    for k, now in components.items():
+        then = previous.get(k)
+        if now == then:
+            continue
+        if isinstance(now, dict) and isinstance(then, dict) and set(now) == {"modules", "texts"}:
+            parts = [name for part in ("modules", "texts") for name in sorted(
+                set(now[part]) | set(then.get(part) or {}))
+                if now[part].get(name) != (then.get(part) or {}).get(name)]
+            shown = ", ".join(parts[:3]) + (f" and {len(parts) - 3} more" if len(parts) > 3
+                                            else "")
+            out.append(f"code changed ({shown})" if parts else "code changed")
+        else:
+            out.append(f"{k} changed")
+    return ", ".join(out) or "forced"

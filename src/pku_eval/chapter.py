@@ -75,7 +75,7 @@ class Chapter:
     def warning(self, title_key: str, messages: list[str]) -> None:
         """A prominent warning box (e.g. attrition flags at the top of a chapter)."""
         items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
-        self._show(f'<div class="pku-warning" role="alert"><strong>'
+        self._show(f'<div class="pku-warning" role="note"><strong>'
                    f'{html.escape(self.t(title_key))}</strong><ul>{items}</ul></div>')
 
     def notice(self, message: str) -> None:
@@ -109,6 +109,7 @@ class Chapter:
         self._show(publish.figure_html(fig, language=self.language,
                                        number=f"{self.number}.{self._figure}", caption=caption,
                                        source=source, note=note,
+                                       alt=getattr(fig, "pku_alt", None),
                                        fingerprints=self.fingerprints()))
 
     def fingerprints(self):

@@ -6,7 +6,10 @@ chapter at a time, with absolute paths, and its kernel gets its working director
 kernel launch (not from ``os.chdir``). The kernel talks over local IPC sockets (no TCP port,
 nothing to warn about), and whatever the kernel and papermill print goes to a per-chapter log
 that the build shows only when the chapter fails. The worker hands back a typed outcome, never
-an exception object.
+an exception object, with the time of each stage (kernel start, execution, the rest).
+
+With a kernel server (``pku_eval.kernel``), the kernel is forked from a process that has the
+heavy imports done (a warm kernel); without one it is started cold.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class ChapterTask:
     log_file: str
     #: (absolute path, placeholder) pairs replaced in the executed notebook
     scrub: tuple[tuple[str, str], ...] = ()
+    #: the socket of the build's kernel server (warm kernels); None: a cold kernel
+    kernel_server: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,26 +49,13 @@ class ChapterOutcome:
     message: str = ""
     traceback: str = ""
     log_tail: list[str] = field(default_factory=list)
-
-
-def _kernel_manager_class():
-    import tempfile
-    import uuid
-
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import CaselessStrEnum, default
-
-    class LocalKernelManager(AsyncKernelManager):
-        """A kernel reached over IPC sockets (files in the temporary folder, given as absolute
-        paths: client and kernel run in different folders), never a TCP port."""
-
-        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
-
-        @default("ip")
-        def _ip_default(self):
-            return str(Path(tempfile.gettempdir()) / f"pku-eval-kernel-{uuid.uuid4().hex[:12]}")
-
-    return LocalKernelManager
+    #: seconds per stage: "kernel" (start until ready), "execute" (the cells), "finish"
+    #: (kernel shutdown, writing the notebook, scrubbing paths)
+    stages: dict[str, float] = field(default_factory=dict)
+    #: the kernel was forked warm from the kernel server
+    warm: bool = False
+    #: why it was not (empty when warm or when no server was asked)
+    cold_reason: str = ""
 
 
 def scrub_paths(path: Path, pairs) -> None:
@@ -86,22 +78,41 @@ def default_scrub(*paths: tuple[Path | str, str]) -> tuple[tuple[str, str], ...]
     return tuple(pairs)
 
 
+def warm_worker() -> None:
+    """Import what running a chapter needs (submitted once per worker while the data are
+    prepared, so that the first chapter does not wait for it)."""
+    import papermill  # noqa: F401
+
+    from . import kernel  # noqa: F401
+
+
 def run_chapter(task: ChapterTask) -> ChapterOutcome:
     """Execute ``task`` with papermill in this process (a worker of the build)."""
     import papermill as pm
 
+    from .kernel import kernel_manager_class
+
     start = time.perf_counter()
+    marks: dict[str, float] = {}
     log = open(task.log_file, "ab")  # noqa: SIM115  (its descriptor stands in for 1 and 2)
     saved = [os.dup(1), os.dup(2)]
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
+    manager = kernel_manager_class(task.kernel_server)
     outcome: ChapterOutcome
+
+    def ready(**_):
+        marks["ready"] = time.perf_counter()
+
+    def executed(**_):
+        marks["complete"] = time.perf_counter()
+
     try:
         pm.execute_notebook(
             task.notebook_in, task.notebook_out, parameters=task.parameters,
             kernel_name=config.KERNEL_NAME, progress_bar=False, log_output=False,
             resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}},
-            kernel_manager_class=_kernel_manager_class())
+            kernel_manager_class=manager, on_notebook_start=ready, on_cell_executed=executed)
         outcome = ChapterOutcome(task.name, time.perf_counter() - start, True)
     except pm.PapermillExecutionError as exc:
         outcome = ChapterOutcome(task.name, time.perf_counter() - start, False,
@@ -117,8 +128,14 @@ def run_chapter(task: ChapterTask) -> ChapterOutcome:
             os.close(fd)
         log.close()
     scrub_paths(Path(task.notebook_out), task.scrub)
+    end = time.perf_counter()
+    t_ready = marks.get("ready", end)
+    t_done = marks.get("complete", end)
+    stages = {"kernel": t_ready - start, "execute": max(0.0, t_done - t_ready),
+              "finish": max(0.0, end - t_done)}
+    tail = []
     if not outcome.ok:
         tail = Path(task.log_file).read_text(encoding="utf-8", errors="replace").splitlines()
-        outcome = ChapterOutcome(outcome.name, outcome.seconds, False, outcome.cell,
-                                 outcome.message, outcome.traceback, tail[-20:])
-    return outcome
+    return ChapterOutcome(outcome.name, end - start, outcome.ok, outcome.cell, outcome.message,
+                          outcome.traceback, tail[-20:], stages, True in manager.launched,
+                          next((str(r) for r in manager.launched if r is not True), ""))

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config, safety
-from .cache import CACHE_VERSION, digest, entry_path, log, reason, store_entry
+from .cache import CACHE_VERSION, code_fingerprint, digest, entry_path, log, reason, store_entry
 from .errors import BuildError
-from .execute import ChapterOutcome, ChapterTask, default_scrub, run_chapter
+from .execute import ChapterOutcome, ChapterTask, default_scrub, run_chapter, warm_worker
 from .params import Params, write_params
 
 #: The resolved params of a stage, written in its work folder for the chapters to read.
@@ -23,7 +23,8 @@ PARAMS_FILE = "params.json"
 
 
 def chapter_task(name: str, number: int, params: Params, workdir: Path, stage_dir: Path,
-                 data_dir: Path, write: bool = True) -> ChapterTask:
+                 data_dir: Path, write: bool = True,
+                 kernel_server: str | None = None) -> ChapterTask:
     """What a worker needs to run chapter ``name`` into ``workdir/notebooks`` (absolute paths
     only: nothing depends on a working directory)."""
     frag = workdir / "fragments" / f"{name}.json"
@@ -39,7 +40,8 @@ def chapter_task(name: str, number: int, params: Params, workdir: Path, stage_di
         notebook_out=str(workdir / "notebooks" / f"{name}.ipynb"),
         log_file=str(workdir / "logs" / f"{name}.log"),
         scrub=default_scrub((workdir, "<build>"), (stage_dir, "<processed>"),
-                            (data_dir, "<data>")))
+                            (data_dir, "<data>")),
+        kernel_server=kernel_server)
 
 
 def new_work_folder(out: Path) -> Path:
@@ -65,18 +67,47 @@ def worker_pool(jobs: int):
     from concurrent.futures import ProcessPoolExecutor
 
     if _POOL.get("jobs") != jobs:
-        close_pool()
+        close_pool(server=False)
         _POOL.update(jobs=jobs, pool=ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn")))
     return _POOL["pool"]
 
 
-def close_pool() -> None:
-    """Stop the workers (after an interruption or a change of --jobs)."""
+def close_pool(server: bool = True) -> None:
+    """Stop the workers (after an interruption or a change of --jobs) and the kernel server."""
     pool = _POOL.pop("pool", None)
     _POOL.pop("jobs", None)
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
+    if server:
+        stop_kernel_server()
+
+
+def kernel_server():
+    """The command's kernel server (warm kernels: ``pku_eval.kernel``), started once and
+    reused by every wave and stage like the workers; started again when the package's code
+    changed (a kernel must run the code of now). None when ``PKU_EVAL_WARM=0``."""
+    import atexit
+
+    from . import kernel
+
+    if not kernel.enabled():
+        return None
+    key = code_fingerprint()
+    server = _POOL.get("server")
+    if server is not None and (server.key != key or server.proc.poll() is not None):
+        stop_kernel_server()
+        server = None
+    if server is None:
+        server = _POOL["server"] = kernel.KernelServer(key)
+        atexit.register(stop_kernel_server)
+    return server
+
+
+def stop_kernel_server() -> None:
+    server = _POOL.pop("server", None)
+    if server is not None:
+        server.stop()
 
 
 class Runner:
@@ -88,6 +119,13 @@ class Runner:
         self.label, self.force, self.t0, self.n = label, force, t0, n
         self.previous = (previous.get("chapters") or {})
         self.durations: dict[str, float] = {}
+        #: seconds per stage of the chapters run here, summed over chapters (execute.py)
+        self.stages: dict[str, float] = {}
+        #: wall time of preparing the data, of waiting for the kernel server (beyond that),
+        #: and of the chapter runs
+        self.seconds = {"data": 0.0, "kernel server": 0.0, "chapters": 0.0}
+        self.warm = 0
+        self.cold_reasons: set[str] = set()
         self.ran: list[str] = []
         self.reused: list[str] = []
         self.keys: set[str] = set()
@@ -134,13 +172,29 @@ class Runner:
     def _execute(self, todo: list[tuple[str, str]], jobs: int) -> None:
         from concurrent.futures import as_completed
 
+        server = kernel_server()  # starts while the data are prepared
+        pool = worker_pool(jobs)
+        for _ in range(min(jobs, len(todo))):  # the workers start and import papermill now
+            pool.submit(warm_worker)
+        t = time.perf_counter()
         stage_dir = self.stage.ensure()
+        self.seconds["data"] += time.perf_counter() - t
+        t = time.perf_counter()
+        socket = None
+        if server is None:
+            self.cold_reasons.add("PKU_EVAL_WARM=0")
+        elif server.ready():  # waits only for what the data preparation did not cover
+            socket = server.path
+        else:
+            self.cold_reasons.add("the kernel server did not start")
+        self.seconds["kernel server"] += time.perf_counter() - t
+        t = time.perf_counter()
         order = [name for name, _ in todo]
         tasks = {name: chapter_task(name, self.params.chapters.index(name) + 1, self.params,
-                                    self.work, stage_dir, self.data_path) for name in order}
+                                    self.work, stage_dir, self.data_path,
+                                    kernel_server=socket) for name in order}
         keys = dict(todo)
         failures: list[ChapterOutcome] = []
-        pool = worker_pool(jobs)
         futures = [pool.submit(run_chapter, tasks[name]) for name in order]
         try:
             for fut in as_completed(futures):
@@ -154,6 +208,8 @@ class Runner:
                 fut.cancel()
             close_pool()
             raise
+        finally:
+            self.seconds["chapters"] += time.perf_counter() - t
         if failures:
             first = min(failures, key=lambda o: order.index(o.name))
             tail = "\n".join(f"  | {line}" for line in first.log_tail)
@@ -168,10 +224,15 @@ class Runner:
                      {"seconds": outcome.seconds, "chapter": name,
                       "made_from": self.stage.data_key})
         self.durations[name] = outcome.seconds
+        for stage, secs in outcome.stages.items():
+            self.stages[stage] = self.stages.get(stage, 0.0) + secs
+        self.warm += outcome.warm
+        if outcome.cold_reason:
+            self.cold_reasons.add(outcome.cold_reason)
         self.done += 1
         self.ran.append(name)
         log(f"{self.label} {self.done}/{self.n} {name}: ran in {outcome.seconds:.1f} s "
-             f"(elapsed {time.perf_counter() - self.t0:.0f} s)")
+            f"(elapsed {time.perf_counter() - self.t0:.0f} s)")
 
 
 def keep_failed(exc: BuildError, out: Path, stage) -> BuildError:
