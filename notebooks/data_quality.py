@@ -28,20 +28,25 @@ fragments_dir = None
 chapter_number = 1
 
 # %%
-from pku_eval import chapter
+from pku_eval import chapter, receipts
 from pku_eval.chapters import data_quality as content
 
 ch = chapter.start("data_quality", **chapter.params_from(globals()))
+deliveries = receipts.for_chapter(ch)  # what changed since the previous delivery (receipts)
 
 # %%
 ch.heading("dq_title")
 response = content.compute(ch.data, ch.params)
 ch.record(response)
 content.show_flags(ch, response)
+content.show_delivery_warning(ch, deliveries)
 ch.text("dq_intro")
 
 # %%
 content.show_files(ch)
+
+# %%
+content.show_deliveries(ch, deliveries)
 
 # %%
 content.show_response(ch, response)

@@ -41,6 +41,7 @@ content.show_intro(ch, result)
 
 # %%
 content.show_estimand(ch, result)
+content.show_forecast(ch, result)
 
 # %%
 content.show_rates(ch, result)
@@ -56,7 +57,11 @@ content.show_offices(ch, result)
 content.show_time_to_work(ch, result)
 
 # %%
+content.show_sensitivity(ch, result)
+
+# %%
 content.show_external(ch, result)
+content.show_external_ipw(ch, result)
 
 # %%
 content.show_status(ch, result)

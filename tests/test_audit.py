@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from pku_eval import cli
-from pku_eval.audit import Table, audit_report, audit_tables, parse_number, read_tables
+from pku_eval.audit import (
+    Table,
+    audit_relations,
+    audit_report,
+    audit_tables,
+    parse_number,
+    read_tables,
+)
 from pku_eval.disclosure import Policy
 from pku_eval.publish import Column, table_html
 
@@ -124,3 +131,56 @@ def test_results_json_small_flow_count_is_found(tmp_path):
         {"flow": {"withdrawn": {"treatment": 3, "internal_control": None}},
          "null_reasons": {}}), encoding="utf-8")
     assert [f.where for f in audit_report(d)] == ["flow.withdrawn.treatment"]
+
+
+# ---- totals and their parts, found from the printed cells (#14: the auditor is not told)
+
+def _t(number, headers, kinds, rows):
+    return Table(number, headers, kinds, [None] * len(headers), rows, [None] * len(headers))
+
+
+def test_a_column_that_sums_others_gives_back_its_hidden_part():
+    """Table 4.2 of the default final report: 'analysed 95 | * | with register data 91'; the
+    other rows show that analysed = missing + with register data, so the * is 4."""
+    rows = [["tiltaksgruppe", "180", "13", "167"], ["intern", "114", "8", "106"],
+            ["ekstern", "95", "*", "91"]]
+    t = _t("4.2", ["Gruppe", "I analysene", "Mangler", "Med registerdata"],
+           ["text", "count", "count", "count"], rows)
+    found = audit_relations([t], 5, "final", "Tabell")
+    assert [f.where for f in found] == ["Tabell 4.2, row 3, column 'Mangler'"]
+    assert "4" not in found[0].attack
+    rows[2][3] = "*"            # the count with register data withheld too: nothing to solve
+    assert audit_relations([t], 5) == []
+
+
+def test_a_row_that_sums_others_gives_back_its_hidden_part():
+    """Interim Table 2.1: withdrawals hidden, 'analysed' hidden with them, but 'due at T0'
+    (everyone) printed: enrolled − due at T0 = the withdrawn."""
+    t = _t("2.1", ["Trinn", "T", "I", "E"], ["text", "count", "count", "count"],
+           [["Inkludert", "354", "106", "97"], ["Trukket", "9", "*", "5"],
+            ["I analysene", "345", "*", "92"], ["Forfalt T0", "345", "103", "92"]])
+    found = audit_relations([t], 5)
+    assert {f.where for f in found} == {"Table 2.1, row 2, column 'I'"}
+    t.rows[3][2] = "*"
+    assert audit_relations([t], 5) == []
+
+
+def test_one_coincidence_is_not_a_relation():
+    """A sum seen in one row only proves nothing; a hidden large cell is not a finding."""
+    t = _t("1.1", ["g", "a", "b", "c"], ["text", "count", "count", "count"],
+           [["x", "10", "4", "6"], ["y", "12", "30", "2"], ["z", "9", "*", "7"]])
+    assert audit_relations([t], 5) == []
+    t = _t("1.1", ["g", "a", "b", "c"], ["text", "count", "count", "count"],
+           [["x", "10", "3", "7"], ["y", "12", "5", "7"], ["z", "19", "*", "7"]])
+    assert audit_relations([t], 5) == []     # derivable, but 12 is not a small count
+
+
+def test_the_relations_attack_runs_in_audit_report(tmp_path):
+    t = ('<figure class="pku-table" id="tab-4-2"><table><thead><tr>'
+         '<th data-kind="text">g</th><th data-kind="count">a</th><th data-kind="count">m</th>'
+         '<th data-kind="count">w</th></tr></thead><tbody>'
+         '<tr><td>x</td><td>180</td><td>13</td><td>167</td></tr>'
+         '<tr><td>y</td><td>114</td><td>8</td><td>106</td></tr>'
+         '<tr><td>z</td><td>95</td><td>*</td><td>91</td></tr></tbody></table></figure>')
+    (tmp_path / "report.html").write_text(page(t), encoding="utf-8")
+    assert [f.where for f in audit_report(tmp_path)] == ["Tabell 4.2, row 3, column 'm'"]

@@ -11,7 +11,16 @@ Attacks tried:
 - **the share of a withheld count**: a share printed while the count it is the share of is
   withheld (with its base printed, the count follows);
 - **a visible small count**: a count cell showing 1 … min_cell − 1;
-- **results.json**: a count of the ``flow`` section published below min_cell.
+- **results.json**: a count of the ``flow`` section published below min_cell;
+- **totals and their parts** (:func:`audit_relations`): the auditor is not told which cells of a
+  table add up to which; it finds out, as a reader would, from the fully printed rows and columns
+  (a column that equals the sum of other count columns in every row where all of them are
+  printed, in at least two rows with non-zero parts; likewise for rows), and then solves the
+  system: a withheld cell that the printed cells and these sums determine exactly, and that
+  comes out below min_cell, is recovered;
+- **a report set** (:func:`audit_report_set`): the reports that sit side by side (interim,
+  final, and the project and office reports built from the same data) read together — a count
+  of ``flow`` withheld in one report and derivable from the whole report minus the others.
 
 ``pku-eval disclosure-audit REPORT_DIR…`` runs it; every build runs it on the report it is
 about to publish and refuses to publish on a finding.
@@ -191,6 +200,121 @@ def audit_tables(tables: list[Table], min_cell: int, report: str = "report",
     return found
 
 
+_MAX_COUNT_COLUMNS = 10
+_MAX_SEARCH_ROWS = 16
+
+
+def _count_grid(tab: Table) -> tuple[list[int], list[list[float | None | str]]]:
+    """The count columns of a table and, per row, each count cell as a number, ``MARK`` when
+    withheld, or ``None`` when it is empty or not a number."""
+    cols = [j for j, k in enumerate(tab.kinds) if k in ("count", "cell")]
+    grid = []
+    for row in tab.rows:
+        cells = []
+        for j in cols:
+            text = row[j] if j < len(row) else ""
+            cells.append(MARK if text == MARK else parse_number(text))
+        grid.append(cells)
+    return cols, grid
+
+
+def _sum_relations(lines: list[list], min_witnesses: int = 2,
+                   max_parts: int | None = None) -> list[tuple[int, tuple[int, ...]]]:
+    """Sums a reader can see: ``(t, parts)`` where line ``t`` equals the sum of ``parts`` at
+    every position where all of them are printed, at least ``min_witnesses`` such positions
+    with a non-zero total and at least two non-zero parts (so that ``x = x + 0`` and ``0 = 0``
+    prove nothing), and no position where they are printed and disagree."""
+    from itertools import combinations
+
+    n = len(lines)
+    width = len(lines[0]) if lines else 0
+    found = []
+    max_parts = max_parts or n - 1
+    for t in range(n):
+        others = [i for i in range(n) if i != t]
+        for size in range(2, min(max_parts, len(others)) + 1):
+            for parts in combinations(others, size):
+                witnesses, ok = 0, True
+                for k in range(width):
+                    vals = [lines[i][k] for i in (t, *parts)]
+                    if any(v is None or v == MARK for v in vals):
+                        continue
+                    if abs(vals[0] - sum(vals[1:])) > 1e-9:
+                        ok = False
+                        break
+                    if vals[0] > 0 and sum(1 for v in vals[1:] if v > 0) >= 2:
+                        witnesses += 1
+                if ok and witnesses >= min_witnesses:
+                    found.append((t, parts))
+    return found
+
+
+def _solve_hidden(cells: dict, equations: list[list]) -> dict:
+    """The withheld cells that the equations determine exactly, with their values.
+
+    ``cells`` maps a cell key to its printed value or ``MARK``; every equation is a list of
+    ``(coefficient, key)`` summing to 0. Solved independently of the publishing path's engine
+    (scipy's null space, then least squares)."""
+    import numpy as np
+    from scipy.linalg import null_space
+
+    hidden = sorted({k for eq in equations for _, k in eq if cells[k] == MARK}, key=str)
+    if not hidden:
+        return {}
+    pos = {k: i for i, k in enumerate(hidden)}
+    a = np.zeros((len(equations), len(hidden)))
+    b = np.zeros(len(equations))
+    for r, eq in enumerate(equations):
+        for coef, k in eq:
+            if cells[k] == MARK:
+                a[r, pos[k]] += coef
+            else:
+                b[r] -= coef * cells[k]
+    keep = np.any(a != 0, axis=1)
+    a, b = a[keep], b[keep]
+    if a.shape[0] == 0:
+        return {}
+    null = null_space(a)
+    x = np.linalg.lstsq(a, b, rcond=None)[0]
+    return {k: float(x[i]) for k, i in pos.items()
+            if null.shape[1] == 0 or np.all(np.abs(null[i]) < 1e-7)}
+
+
+def audit_relations(tables: list[Table], min_cell: int, report: str = "report",
+                    label: str = "Table") -> list[Finding]:
+    """Totals and their parts, found from the printed cells and solved (see the module)."""
+    found: list[Finding] = []
+    for tab in tables:
+        cols, grid = _count_grid(tab)
+        if not any(MARK in r for r in grid):
+            continue
+        cells = {(i, c): v for i, r in enumerate(grid) for c, v in enumerate(r)
+                 if v is not None}
+        equations = []
+        if 3 <= len(cols) <= _MAX_COUNT_COLUMNS:      # a column that sums other columns
+            by_col = [[r[c] for r in grid] for c in range(len(cols))]
+            for t, parts in _sum_relations(by_col):
+                for i in range(len(grid)):
+                    keys = [(i, c) for c in (t, *parts)]
+                    if all(k in cells for k in keys) and any(cells[k] == MARK for k in keys):
+                        equations.append([(-1.0, keys[0])] + [(1.0, k) for k in keys[1:]])
+        if 3 <= len(grid) <= _MAX_SEARCH_ROWS:         # a row that sums other rows
+            for t, parts in _sum_relations(grid, max_parts=3):
+                for c in range(len(cols)):
+                    keys = [(i, c) for i in (t, *parts)]
+                    if all(k in cells for k in keys) and any(cells[k] == MARK for k in keys):
+                        equations.append([(-1.0, keys[0])] + [(1.0, k) for k in keys[1:]])
+        if not equations:
+            continue
+        for (i, c), value in sorted(_solve_hidden(cells, equations).items()):
+            if 0 < round(value) < min_cell and abs(value - round(value)) < 1e-6:
+                found.append(Finding(
+                    report, f"{label} {tab.number}, row {i + 1}, column "
+                    f"'{tab.headers[cols[c]]}'",
+                    "the printed cells and the sums among them determine a withheld count"))
+    return found
+
+
 def _leaves(d, prefix=""):
     if isinstance(d, dict):
         for k, v in d.items():
@@ -226,7 +350,9 @@ def audit_report(report_dir: Path, min_cell: int | None = None) -> list[Finding]
     html = (report_dir / "report.html").read_text(encoding="utf-8")
     min_cell = min_cell or min_cell_of(report_dir)
     label = "Tabell" if 'lang="nb"' in html[:2000] else "Table"
-    found = audit_tables(read_tables(html), min_cell, report_dir.name, label)
+    tables = read_tables(html)
+    found = audit_tables(tables, min_cell, report_dir.name, label)
+    found += audit_relations(tables, min_cell, report_dir.name, label)
     res = report_dir / "results.json"
     if res.exists():
         found += audit_results(json.loads(res.read_text(encoding="utf-8")), min_cell,
@@ -246,5 +372,14 @@ def write_table_record(report_dir: Path) -> Path:
     return out
 
 
-__all__ = ["audit_report", "audit_tables", "audit_results", "read_tables", "parse_number",
-           "write_table_record", "Finding", "Table"]
+__all__ = [
+    "Finding",
+    "Table",
+    "audit_relations",
+    "audit_report",
+    "audit_results",
+    "audit_tables",
+    "parse_number",
+    "read_tables",
+    "write_table_record",
+]

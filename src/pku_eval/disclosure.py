@@ -71,15 +71,24 @@ class Policy:
         return not self.enough(base)
 
     def count(self, n) -> Value:
-        """A count as a published value (withheld when small)."""
+        """A count as a published value (withheld when small, or :data:`HIDDEN` by a decision
+        of the report's shared counts)."""
+        if n is HIDDEN:
+            return Value.null(SUPPRESSED)
         if _missing(n):
             return Value.null(NO_DATA)
         n = int(n)
         return Value.null(SUPPRESSED, n=n) if self.hides(n) else Value(n, n=n)
 
-    def stat(self, estimate, base, reason: str | None = None) -> Value:
+    def stat(self, estimate, base, reason: str | None = None, withheld: bool = False) -> Value:
         """A statistic resting on ``base`` people: withheld when the base is too small;
-        ``reason`` when the estimate is missing for another cause."""
+        ``reason`` when the estimate is missing for another cause. A withheld base
+        (:data:`HIDDEN`, or ``withheld``: a count it rests on is withheld by another decision)
+        withholds the statistic: at full precision it would give the count back."""
+        if base is HIDDEN:
+            return Value.null(SUPPRESSED)
+        if withheld:
+            return Value.null(SUPPRESSED, n=None if _missing(base) else int(base))
         base = None if _missing(base) else int(base)
         if base is not None and 0 < base < self.min_cell:
             return Value.null(SUPPRESSED, n=base)
@@ -96,7 +105,7 @@ class Policy:
     # ---- text
     def shown_count(self, n):
         """A count for results.json: the value, or ``None`` when withheld."""
-        if _missing(n):
+        if n is HIDDEN or _missing(n):
             return None
         return None if self.hides(n) else n
 
@@ -272,23 +281,34 @@ def derivable(relations: np.ndarray, hidden: np.ndarray, tol: float = 1e-9) -> n
     a = a[np.any(np.abs(a) > tol, axis=1)]
     if a.shape[0] == 0:
         return out
-    _, sv, vt = np.linalg.svd(a)
-    rank = int(np.sum(sv > tol * max(a.shape) * (sv[0] if sv.size else 1)))
-    null = vt[rank:].T  # columns: a basis of the null space of A_H
-    if null.shape[1] == 0:
-        out[idx] = True
-        return out
-    out[idx] = np.all(np.abs(null) < 1e-7, axis=1)
+    # the hidden cells fall apart into groups that share no relation; the null space is the
+    # direct sum of the groups' null spaces, so each group is solved on its own (much smaller)
+    for group in _components(np.abs(a) > tol):
+        sub = a[np.any(np.abs(a[:, group]) > tol, axis=1)][:, group]
+        if sub.shape[0] == 0:
+            continue
+        _, sv, vt = np.linalg.svd(sub)
+        rank = int(np.sum(sv > tol * max(sub.shape) * (sv[0] if sv.size else 1)))
+        null = vt[rank:].T  # columns: a basis of the null space of this group's A_H
+        out[idx[group]] = (True if null.shape[1] == 0
+                           else np.all(np.abs(null) < 1e-7, axis=1))
     return out
 
 
-def protect(values, primary, relations, cost=None, tol: float = 1e-9) -> np.ndarray:
+def protect(values, primary, relations, cost=None, tol: float = 1e-9,
+            published=None) -> np.ndarray:
     """Secondary suppression over linked tables: starting from ``primary``, withhold further
     cells until no hidden cell can be derived by any linear combination of the published cells
     (:func:`derivable`). Each step withholds, among the published cells that share a relation
     with a derivable hidden cell, the one of least ``cost`` (default: its value, totals — cells
-    with a negative coefficient in a relation — after every inner cell, zeros last: the least
-    information is lost).
+    with a negative coefficient in a relation — after every inner cell: the least information
+    is lost). A zero is never withheld: it is not a count of anyone to protect, and a reader
+    often knows it (no internal controls at a reference office).
+
+    ``published`` (default: every cell) marks the cells a report prints; the others (people
+    without register data, those who did not answer: quantities that only the relations
+    mention) are never printed, so they count as withheld from the start, and one of them needs
+    protecting only when it is itself a primary cell.
 
     Examples
     --------
@@ -304,28 +324,93 @@ def protect(values, primary, relations, cost=None, tol: float = 1e-9) -> np.ndar
     [1, 1, 1, 1, 0, 0, 0, 0, 0]
     """
     values = np.asarray(values, dtype=float)
-    hidden = np.asarray(primary, dtype=bool).copy()
+    primary = np.asarray(primary, dtype=bool)
+    shown = (np.ones(values.shape, dtype=bool) if published is None
+             else np.asarray(published, dtype=bool))
+    hidden = primary | ~shown
     relations = np.atleast_2d(np.asarray(relations, dtype=float))
-    if relations.size == 0 or not hidden.any():
+    if relations.size == 0 or not primary.any():
         return hidden
     if cost is None:  # least information lost: small inner cells before totals
         total = np.any(relations < -tol, axis=0)
         cost = values + np.where(total, 1e9, 0.0)
-    cost = np.where(values == 0, np.inf, np.asarray(cost, dtype=float))  # zeros last
+    cost = np.asarray(cost, dtype=float)
+    touches = np.abs(relations) > tol
+    # cells linked by relations form independent systems: protect each on its own
+    for cells in _components(touches):
+        if primary[cells].any():
+            rows = np.any(touches[:, cells], axis=1)
+            hidden[cells] = _protect_one(values[cells], primary[cells], shown[cells],
+                                         relations[np.ix_(rows, cells)], cost[cells], tol)
+    return hidden
+
+
+def _components(touches: np.ndarray) -> list[np.ndarray]:
+    """The sets of cells connected through the relations (union–find over each relation)."""
+    n = touches.shape[1]
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for row in touches:
+        idx = np.flatnonzero(row)
+        for j in idx[1:]:
+            a, b = find(idx[0]), find(j)
+            if a != b:
+                parent[b] = a
+    roots = np.array([find(i) for i in range(n)])
+    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+
+
+def _protect_one(values, primary, shown, relations, cost, tol) -> np.ndarray:
+    """:func:`protect` on one connected system of cells.
+
+    A zero is never withheld and needs no protection (it is known, e.g. the internal controls
+    of a reference office). Each step takes the smallest exposed cell and, among the published
+    cells of the relations of it and of the withheld cells linked to it, withholds the cheapest
+    one that makes it underivable — or, when no single cell does, the cheapest one, and looks
+    again."""
+    hidden = primary | ~shown
+    guarded = (primary | shown) & (values != 0)
+    touches = np.abs(relations) > tol
     while True:
-        exposed = derivable(relations, hidden, tol)
+        exposed = derivable(relations, hidden, tol) & guarded
         if not exposed.any():
             return hidden
-        rows = np.any(np.abs(relations[:, exposed]) > tol, axis=1)
-        linked = np.any(np.abs(relations[rows]) > tol, axis=0) & ~hidden
-        if not linked.any():  # every related cell is hidden already: widen to all published
-            linked = ~hidden
-        if not linked.any():
+        e = np.flatnonzero(exposed)[np.argmin(values[exposed])]
+        around = np.zeros(hidden.shape, dtype=bool)   # e and the withheld cells linked to it
+        around[e] = True
+        while True:
+            near = np.any(touches[np.any(touches[:, around], axis=1)], axis=0)
+            if not (near & hidden & ~around).any():
+                break
+            around |= near & hidden
+        candidates = np.flatnonzero(near & ~hidden & (values != 0))
+        if candidates.size == 0:
+            candidates = np.flatnonzero(~hidden & (values != 0))
+        if candidates.size == 0:
             return hidden
-        candidates = np.flatnonzero(linked)
-        j = candidates[np.argmin(cost[candidates])]
-        hidden[j] = True
+        candidates = candidates[np.argsort(cost[candidates], kind="stable")]
+        choice = candidates[0]
+        for c in candidates[:12]:
+            trial = hidden.copy()
+            trial[c] = True
+            if not derivable(relations, trial, tol)[e]:
+                choice = c
+                break
+        hidden[choice] = True
 
 
-__all__ = ["Policy", "MARK", "HIDDEN", "suppress_counts", "secondary_suppression", "derivable",
-           "protect"]
+__all__ = [
+    "HIDDEN",
+    "MARK",
+    "Policy",
+    "derivable",
+    "protect",
+    "secondary_suppression",
+    "suppress_counts",
+]

@@ -72,6 +72,8 @@ def save_stage(stage, folder: Path, made_from: str = "") -> Path:
         stage.participants.to_parquet(tmp / "participants.parquet", index=False)
         for name in stage.tables:
             stage.tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
+        if stage.office_counts is not None:   # a filtered stage: the whole set's counts
+            stage.office_counts.to_parquet(tmp / OFFICE_COUNTS, index=False)
         meta = {
             "cutoff": stage.cutoff.isoformat(), "tables": list(stage.tables),
             "sha256": stage.sha256, "rows": stage.rows, "rows_used": stage.rows_used,
@@ -91,6 +93,9 @@ def save_stage(stage, folder: Path, made_from: str = "") -> Path:
 
 
 FINGERPRINTS = "id_fingerprints.npy"
+#: A filtered stage's shared counts per office and arm of the unfiltered data
+#: (:func:`pku_eval.shared_counts.office_counts`); no ids in it.
+OFFICE_COUNTS = "office_counts.parquet"
 
 
 def read_fingerprints(folder: Path) -> np.ndarray:
@@ -111,6 +116,8 @@ def open_stage(folder: Path):
         tables=LazyTables(folder, meta["tables"]),
         sha256=meta["sha256"], rows=meta["rows"], rows_used=meta["rows_used"],
         problems=[Problem(**p) for p in meta["problems"]],
+        office_counts=(read_table(folder / OFFICE_COUNTS)
+                       if (folder / OFFICE_COUNTS).exists() else None),
     )
 
 

@@ -14,7 +14,8 @@ from ...chapter import Chapter
 from ...disclosure import Policy, protect
 from ...params import Params
 from ...publish import Column
-from ...text import arm_name, fmt_int, fmt_pct
+from ...shared_counts import shared_counts
+from ...text import arm_name, fmt_date, fmt_int, fmt_pct
 from ...values import Value, frozen_values
 
 ARMS_ALL = ("treatment", "internal_control", "external_control", "all")
@@ -36,12 +37,17 @@ class Response:
 
 
 def _linked_hiding(by_arm: pd.DataFrame, by_office: pd.DataFrame,
-                   policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   policy: Policy, shared=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Which counts of the two response tables to withhold, decided together: the office rows
     of a wave and arm add up to that arm's row in the other table, so a single withheld office
     count could be recovered by subtraction (the attack "arm total minus the visible offices").
     The engine (:func:`pku_eval.disclosure.protect`) withholds further office counts until no
-    withheld one is derivable from anything published. A rate is withheld with its count."""
+    withheld one is derivable from anything published. A rate is withheld with its count.
+
+    ``shared`` (``report`` and ``office`` → :class:`~pku_eval.shared_counts.SharedCounts`):
+    the report's decision on the counts the participants' flow prints too (due and answered
+    per arm and wave, in this report and in each office's): those it withholds are withheld
+    here as well, so that no table gives another away."""
     arm = by_arm.reset_index(drop=True)
     off = by_office.reset_index(drop=True)
     values, owner = [], []
@@ -62,6 +68,12 @@ def _linked_hiding(by_arm: pd.DataFrame, by_office: pd.DataFrame,
             relations.append(row)
     values = np.array(values)
     primary = policy.count_mask(values).to_numpy()
+    if shared is not None:
+        for k, (name, col, i) in enumerate(owner):
+            frame = arm if name == "arm" else off
+            sc = shared["report"] if name == "arm" else shared["office"](frame.loc[i, "office"])
+            if sc.is_hidden(f"{col}_{frame.loc[i, 'wave']}", frame.loc[i, "arm"]):
+                primary[k] = True
     hidden = protect(values, primary, np.array(relations)) if relations else primary
     out = []
     for name, frame in (("arm", arm), ("office", off)):
@@ -89,7 +101,9 @@ def compute(stage, params: Params) -> Response:
                                     params.language)
     by_arm = quality.response_table(due, ["wave", "arm"])
     by_office = quality.response_table(due, ["wave", "arm", "office"])
-    by_arm, by_office = _linked_hiding(by_arm, by_office, policy)
+    shared = {"report": shared_counts(stage, waves, policy, params.filter),
+              "office": lambda o: shared_counts(stage, waves, policy, {"office": o})}
+    by_arm, by_office = _linked_hiding(by_arm, by_office, policy, shared)
     pooled = quality.response_table(due, ["wave"])
     values = {}
     for w in waves:
@@ -97,10 +111,15 @@ def compute(stage, params: Params) -> Response:
             rows = pooled[pooled["wave"] == w] if arm == "all" else \
                 by_arm[(by_arm["wave"] == w) & (by_arm["arm"] == arm)]
             n_due = int(rows["due"].sum()) if len(rows) else 0
+            # a rate at full precision gives back its count and base: withheld with them
+            # (the pooled rate with any arm's)
+            arms = by_arm[by_arm["wave"] == w] if arm == "all" else rows
+            withheld = bool((arms["hide_due"] | arms["hide_answered"]).any())
             if n_due == 0:
                 values[f"response.{w}.{arm}"] = Value.null(f"no {arm} participant due at {w}")
             else:
-                values[f"response.{w}.{arm}"] = policy.stat(rates[w][arm], n_due)
+                values[f"response.{w}.{arm}"] = policy.stat(rates[w][arm], n_due,
+                                                             withheld=withheld)
     values["quality.flags"] = Value(flags)
     return Response(due, by_arm, by_office, pooled, MappingProxyType(rates), tuple(flags),
                     frozen_values(values))
@@ -126,14 +145,79 @@ def show_flags(ch: Chapter, resp: Response) -> None:
                 gap=fmt_pct(q.max_response_gap, ch.language))
 
 
+def files_read(stage) -> pd.DataFrame:
+    """Per contract file: present, rows read and used, warnings (:func:`quality.file_summary`),
+    and the file it was read from and how (the reading's notice: separator, decimal mark,
+    encoding, sheet, header row; a survey tool's export mapped onto the contract file by
+    mapping.yml is counted as that file)."""
+    import re
+
+    from ...io import READ_AS
+
+    df = quality.file_summary(stage)
+    read_as: dict[str, tuple[str, str]] = {}
+    for p in stage.problems:
+        if p.severity == "notice" and p.row is None and p.expected.startswith(READ_AS):
+            m = re.search(r", mapped onto '([a-z_]+)' by mapping\.yml$", p.expected)
+            name = m.group(1) if m else p.file.rsplit(".", 1)[0]
+            read_as[name] = (p.file, p.expected.removeprefix(READ_AS))
+    df["read_as"] = [read_as.get(n, ("", ""))[1] for n in df["file"]]
+    for i, name in enumerate(df["file"]):
+        fname = read_as.get(name, ("", ""))[0]
+        if not df.loc[i, "present"] and fname in stage.rows:   # an export, through the mapping
+            df.loc[i, "present"] = True
+            df.loc[i, "rows"] = stage.rows[fname]
+            df.loc[i, "rows_used"] = stage.rows_used.get(name)
+        if fname and fname.rsplit(".", 1)[0] != name:
+            df.loc[i, "warnings"] = sum(p.severity == "warning" and p.file == fname
+                                        for p in stage.problems)
+            df.loc[i, "file"] = f"{name} ({fname})"
+    return df
+
+
+#: The parts of a reading's description (``pku_eval.io.describe``) and their catalogue keys.
+_READ_AS_PARTS = (
+    (r"CSV", "dq_fmt_csv"), (r"Excel workbook", "dq_fmt_xlsx"), (r"SPSS \.sav", "dq_fmt_sav"),
+    (r"'(?P<sep>.)'-separated", "dq_sep"), (r"decimal comma", "dq_decimal_comma"),
+    (r"decimal point", "dq_decimal_point"), (r"UTF-8", "dq_enc_utf8"),
+    (r"UTF-8 with BOM", "dq_enc_utf8_bom"), (r"Windows-1252", "dq_enc_cp1252"),
+    (r"ASCII \(UTF-8 and Windows-1252 alike\)", "dq_enc_ascii"),
+    (r"(?P<kind>CRLF|LF|CR|no|mixed \([A-Z/]+\)) line endings", "dq_newlines"),
+    (r"sheet '(?P<sheet>.*)'", "dq_sheet"), (r"header on row (?P<row>\d+)", "dq_header_row"),
+    (r"mapped onto '(?P<name>[a-z_]+)' by mapping\.yml", "dq_mapped"),
+)
+
+
+def read_as_words(ch: Chapter, text: str) -> str:
+    """How a file was read, in the report's language (each part of the description through
+    the catalogue; a part not known is shown as it is)."""
+    import re
+
+    out = []
+    for part in text.split(", ") if text else []:
+        for pattern, key in _READ_AS_PARTS:
+            m = re.fullmatch(pattern, part)
+            if m:
+                fill = m.groupdict()
+                if "row" in fill:
+                    fill["row"] = fmt_int(int(fill["row"]), ch.language)
+                out.append(ch.t(key, **fill))
+                break
+        else:
+            out.append(part)
+    return ", ".join(out)
+
+
 def show_files(ch: Chapter) -> None:
     ch.section("dq_files")
-    df = quality.file_summary(ch.data)
+    df = files_read(ch.data)
+    df["read_as"] = [read_as_words(ch, v) for v in df["read_as"]]
     df["present"] = df["present"].map({True: ch.t("yes"), False: ch.t("no")})
     ch.table(df, [Column("file", ch.t("h_file")), Column("present", ch.t("h_present")),
                   Column("rows", ch.t("h_rows"), "num", decimals=0),
                   Column("rows_used", ch.t("h_rows_used"), "num", decimals=0),
-                  Column("warnings", ch.t("h_warnings"), "num", decimals=0)],
+                  Column("warnings", ch.t("h_warnings"), "num", decimals=0),
+                  Column("read_as", ch.t("h_read_as"))],
              ch.t("dq_files_caption"), ch.t("source_files"))
 
 
@@ -179,7 +263,8 @@ def show_missing(ch: Chapter) -> None:
             Column("not_answered", ch.t("h_not_answered"), "count"),
             Column("empty", ch.t("h_empty"), "count"),
             Column("missing_share", ch.t("h_missing_share"), "pct", base="rows")]
-    miss = quality.missing_counts(ch.data.table("survey_raw"), "survey")
+    miss = _worded(quality.missing_counts(ch.data.table("survey_raw"), "survey"), "survey",
+                   ch.language)
     if len(miss) and miss["rows"].iloc[0] > 0:
         worst = miss.sort_values("missing_share", ascending=False).iloc[0]
         ch.text("dq_missing_text", item=worst["item"],
@@ -187,9 +272,18 @@ def show_missing(ch: Chapter) -> None:
     ch.table(_missing_published(miss, ch.policy), cols, ch.t("dq_missing_caption"),
              ch.t("source_survey"))
     if ch.data.has("learning_survey"):
-        lm = quality.missing_counts(ch.data.table("learning_survey_raw"), "learning_survey")
+        lm = _worded(quality.missing_counts(ch.data.table("learning_survey_raw"),
+                                            "learning_survey"), "learning_survey", ch.language)
         ch.table(_missing_published(lm, ch.policy), cols,
-                 ch.t("dq_missing_learning_caption"), "learning_survey")
+                 ch.t("dq_missing_learning_caption"), ch.t("ls_source"))
+
+
+def _worded(counts: pd.DataFrame, file: str, language: str) -> pd.DataFrame:
+    """The items by their question wording (the codebook's label), not their column names."""
+    from ...codebook import FILES
+
+    spec = FILES[file]
+    return counts.assign(item=counts["item"].map(lambda c: spec.var(c).label(language)))
 
 
 MISSING_PARTS = ("valid", "dont_know", "not_answered", "empty")
@@ -218,3 +312,74 @@ def show_mcar(ch: Chapter) -> None:
     long = survey_waves.survey_long(ch.data, ch.waves)
     seed = ch.params.seed
     survey_waves.show_mcar_items(ch, survey_waves.mcar_items(long, seed))
+
+
+# ---------------------------------------------------------------- deliveries (#18)
+
+def delivery_table(d) -> pd.DataFrame:
+    """One row per contract file of the comparison with its previous delivery
+    (:class:`pku_eval.receipts.Deliveries`): rows before and now, added, removed, changed,
+    values changed, added rows dated before the previous delivery's latest. Counts of rows of
+    a delivery, not of people: shown as they are."""
+    cols = ["file", "previous", "rows_before", "rows_now", "added", "removed", "changed",
+            "values_changed", "earlier_dates"]
+    rows = [{"file": f.file, "previous": (f.previous or "")[:10], "rows_before": f.rows_before,
+             "rows_now": f.rows_now, "added": f.added, "removed": f.removed,
+             "changed": f.changed, "values_changed": f.values_changed,
+             "earlier_dates": f.earlier_dates}
+            for f in (d.files if d is not None else ()) if f.previous is not None]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def delivery_messages(ch: Chapter, d) -> list[str]:
+    """One sentence per file whose already-delivered rows changed or were removed."""
+    lang = ch.language
+    out = []
+    for f in (d.files if d is not None else ()):
+        if not f.warning:
+            continue
+        waves = ", ".join(ch.t("dq_delivery_wave", wave=w, rows=fmt_int(n, lang),
+                               values=fmt_int(v, lang)) for w, n, v in f.changed_by_wave)
+        out.append(ch.t("dq_delivery_changed", file=f.file, changed=fmt_int(f.changed, lang),
+                        values=fmt_int(f.values_changed, lang),
+                        removed=fmt_int(f.removed, lang),
+                        previous=fmt_date(f.previous[:10], lang),
+                        waves=waves or "–"))
+    return out
+
+
+def show_delivery_warning(ch: Chapter, d) -> None:
+    """A warning box at the top when a delivery changed rows already delivered: a report
+    must never change silently because an export was redone."""
+    messages = delivery_messages(ch, d)
+    if messages:
+        ch.warning("dq_delivery_warning_title", messages)
+
+
+def show_deliveries(ch: Chapter, d) -> None:
+    """What changed since the previous delivery of each file (from the receipts)."""
+    ch.section("dq_deliveries")
+    if d is None:
+        ch.text("dq_delivery_none")
+        return
+    if d.first:
+        ch.text("dq_delivery_first", recorded=fmt_date(d.recorded[:10], ch.language))
+        return
+    table = delivery_table(d)
+    ch.text("dq_delivery_text", recorded=fmt_date(d.recorded[:10], ch.language),
+            table=ch.next_table)
+    num = {"kind": "num", "decimals": 0}
+    ch.table(table, [Column("file", ch.t("h_file")), Column("previous", ch.t("h_previous")),
+                     Column("rows_before", ch.t("h_rows_before"), **num),
+                     Column("rows_now", ch.t("h_rows_now"), **num),
+                     Column("added", ch.t("h_added"), **num),
+                     Column("removed", ch.t("h_removed"), **num),
+                     Column("changed", ch.t("h_changed"), **num),
+                     Column("values_changed", ch.t("h_values_changed"), **num),
+                     Column("earlier_dates", ch.t("h_earlier_dates"), **num)],
+             ch.t("dq_delivery_caption"), ch.t("source_receipts"))
+    for f in d.files:
+        if f.codes_appeared or f.codes_disappeared:
+            ch.text("dq_delivery_codes", file=f.file,
+                    appeared=", ".join(f"{c} = {v}" for c, v in f.codes_appeared) or "–",
+                    gone=", ".join(f"{c} = {v}" for c, v in f.codes_disappeared) or "–")

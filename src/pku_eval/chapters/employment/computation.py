@@ -24,10 +24,12 @@ import pandas as pd
 from ...codebook import ARMS, DAYS_PER_MONTH, OUTCOMES
 from ...disclosure import Policy
 from ...params import Params
+from ...shared_counts import shared_counts
 from ...stats import cox, proportions, survival
 from ...stats.errors import EstimationError
 from ...values import SUPPRESSED, Value, frozen_values
 from .primary import Primary, compute_primary, primary_values
+from .sensitivity import Sensitivity, compute_sensitivity
 
 TREATMENT, CONTROL, EXTERNAL = "treatment", "internal_control", "external_control"
 #: Baseline covariates of the adjusted models (office is added in the randomised comparison).
@@ -80,6 +82,7 @@ class Employment:
     followup_months: tuple | None = None     # (median, lower, upper quartile) months followed
     interim: bool = False                    # some register extract is dated after the cut-off
     primary: Primary | None = None           # the primary estimand and the design's analyses
+    sensitivity: Sensitivity | None = None   # coaches, missing outcomes, IPW, forecast
 
     def value(self, path: str):
         """The published value of a results.json path (``None`` when null)."""
@@ -105,7 +108,8 @@ def compute(stage, params: Params) -> Employment:
         warnings.simplefilter("ignore")  # model warnings are reported through the results
         frame = analysis_frame(stage)
         outcomes = stage.table("outcomes")
-        counts, values = _rates(frame, policy)
+        counts, values = _rates(frame, policy, shared_counts(stage, params.waves, policy,
+                                                             params.filter))
         with_row = frame[frame["has_outcome"]]
         followup = None
         if len(with_row):
@@ -124,6 +128,12 @@ def compute(stage, params: Params) -> Employment:
         primary = compute_primary(randomised, params, _group_guard(
             randomised, "arm", (TREATMENT, CONTROL), policy))
         values.update(primary_values(primary))
+        interim = bool((outcomes["followup_date"] > stage.cutoff).any())
+        sensitivity = compute_sensitivity(
+            frame, with_row, randomised, stage, params, policy, primary, interim, _pool_rare,
+            COVARIATES, CATEGORICAL,
+            _group_guard(with_row, "arm", (TREATMENT, EXTERNAL), policy))
+        values.update(sensitivity.values)
         km, at_risk, km_at = _kaplan_meier(with_row, policy)
         external, v = _external(with_row, policy)
         values.update(v)
@@ -133,8 +143,7 @@ def compute(stage, params: Params) -> Employment:
         frame=frame, counts=counts, effects=effects, hazard=hazard, logrank_p=logrank_p,
         by_office=by_office, km=km, at_risk=at_risk, km_at=km_at, external=external,
         status=status, status_unused=policy.count(unused), followup_months=followup,
-        primary=primary,
-        interim=bool((outcomes["followup_date"] > stage.cutoff).any()))
+        primary=primary, sensitivity=sensitivity, interim=interim)
 
 
 def analysis_frame(stage) -> pd.DataFrame:
@@ -176,13 +185,19 @@ def _all_null(reason: str) -> dict:
                 "time_to_work.external.hazard_ratio_adjusted",
                 "time_to_work.external.control_check_hazard_ratio_adjusted",
                 "employment.horizon.risk_difference", "time_to_work.rmst_difference",
-                "employment.risk_difference_stratified"):
+                "employment.risk_difference_stratified",
+                "employment.sensitivity.coach_robust", "employment.missing.bounds",
+                "employment.missing.mar", "employment.missing.tipping_point",
+                "employment.external_ipw", "employment.horizon.precision_forecast"):
         values[key] = Value.null(reason)
     return values
 
 
-def _rates(frame: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, dict]:
-    """Share with a first job per arm (Wilson interval) and missing register data."""
+def _rates(frame: pd.DataFrame, policy: Policy, shared) -> tuple[pd.DataFrame, dict]:
+    """Share with a first job per arm (Wilson interval) and missing register data. The three
+    counts are shared counts of the report (:mod:`pku_eval.shared_counts`): ``hide_<count>``
+    says which the report withholds — where the participants' flow withholds them, so that
+    neither table gives the other away; a share resting on a withheld count is withheld too."""
     rows, values = [], {}
     for arm in ARMS:
         g = frame[frame["arm"] == arm]
@@ -190,14 +205,21 @@ def _rates(frame: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, dict]:
         n, k = len(with_row), int(with_row["employed"].sum())
         share = k / n if n else np.nan
         low, high = proportions.wilson_interval(k, n) if n else (np.nan, np.nan)
+        hide = {c: shared.is_hidden(f"klar_{c}", arm)
+                for c in ("analysed", "missing", "with_outcome")}
         rows.append({"arm": arm, "analysed": len(g), "missing": len(g) - n, "with_outcome": n,
-                     "employed": k, "share": share, "ci_low": low, "ci_high": high})
-        rate = policy.stat(share, n, f"no KLAR {arm} participants with register data")
+                     "employed": k, "share": share, "ci_low": low, "ci_high": high,
+                     **{f"hide_{c}": h for c, h in hide.items()}})
+        # a share at full precision gives back its base: withheld with it
+        rate = policy.stat(share, n, f"no KLAR {arm} participants with register data",
+                           withheld=bool(n) and any(hide.values()))
         values[f"employment.rate.{arm}"] = rate
         values[f"employment.rate_ci.{arm}"] = (
             Value({"estimate": share, "ci_low": low, "ci_high": high}, n=n) if rate.shown
             else rate)
-        values[f"employment.missing_outcome.{arm}"] = policy.count(len(g) - n)
+        values[f"employment.missing_outcome.{arm}"] = (
+            Value.null(SUPPRESSED, n=len(g) - n) if hide["missing"]
+            else policy.count(len(g) - n))
     return pd.DataFrame(rows), values
 
 

@@ -33,7 +33,7 @@ from .computation import (
     compute,
 )
 from .primary import Primary, compute_primary
-from .show_primary import show_estimand, show_offices
+from .sensitivity_show import show_external_ipw, show_forecast, show_sensitivity
 from .show import (
     show_by_office,
     show_effect,
@@ -44,6 +44,7 @@ from .show import (
     show_status,
     show_time_to_work,
 )
+from .show_primary import show_estimand, show_offices
 
 __all__ = [
     "CATEGORICAL",
@@ -59,18 +60,21 @@ __all__ = [
     "R_UNDEFINED",
     "TREATMENT",
     "Employment",
+    "Primary",
     "analysis_frame",
     "compute",
-    "Primary",
     "compute_primary",
-    "show_estimand",
-    "show_offices",
     "show_by_office",
     "show_effect",
+    "show_estimand",
     "show_external",
+    "show_external_ipw",
+    "show_forecast",
     "show_intro",
     "show_limits",
+    "show_offices",
     "show_rates",
+    "show_sensitivity",
     "show_status",
     "show_time_to_work",
 ]

@@ -216,8 +216,12 @@ def show_time_to_work(ch: Chapter, computed: Employment) -> None:
                     internal_control=fmt_pct(c.estimate, lang))
     if computed.km is None:
         return
+    # the number at risk at 0 is the arm's count with register data: an arm whose count the
+    # report withholds is not drawn
     sizes = computed.at_risk.iloc[:, 0]
-    drawn = [arm for arm in computed.at_risk.index if policy.enough(sizes[arm])]
+    withheld = computed.counts.set_index("arm")["hide_with_outcome"]
+    drawn = [arm for arm in computed.at_risk.index
+             if policy.enough(sizes[arm]) and not withheld.get(arm, False)]
     if not drawn:
         return
     note = ch.t("job_km_note", min_cell=policy.min_cell)
@@ -269,6 +273,16 @@ def show_external(ch: Chapter, computed: Employment) -> None:
              note=ch.t("job_external_note", rare=RARE_LEVEL))
 
 
+def _shared_withheld(counts: pd.DataFrame, policy) -> pd.DataFrame:
+    """The per-arm counts as the report's shared counts withhold them (``hide_<count>``), a
+    share and its interval with its base."""
+    out = counts
+    for col in ("analysed", "missing", "with_outcome"):
+        cols = [col] + (["share", "ci_low", "ci_high"] if col == "with_outcome" else [])
+        out = policy.withhold(out, cols, out[f"hide_{col}"].to_numpy(dtype=bool))
+    return out
+
+
 def show_status(ch: Chapter, computed: Employment) -> None:
     """Status on the extract date by arm (not used when the extract is after the cut-off).
 
@@ -293,6 +307,13 @@ def show_status(ch: Chapter, computed: Employment) -> None:
         base_row.update({f"n_{arm}": tab[f"base_{arm}"].iloc[0], f"share_{arm}": np.nan,
                          f"base_{arm}": tab[f"base_{arm}"].iloc[0]})
     tab = pd.concat([tab, pd.DataFrame([base_row])], ignore_index=True)
+    # an arm's statuses add up to those with register data: withheld whole when the report
+    # withholds that count or the missing ones (the two add up to the analysed)
+    c = computed.counts.set_index("arm")
+    for arm in ARMS:
+        if c.loc[arm, "hide_with_outcome"] or c.loc[arm, "hide_missing"]:
+            tab = ch.policy.withhold(tab, [f"n_{arm}", f"share_{arm}"],
+                                     np.ones(len(tab), dtype=bool))
     cols = [Column("status", ch.t("job_h_status"))]
     for arm in ARMS:
         cols += [Column(f"n_{arm}", f"{arm_name(arm, lang)} (n)", "count"),

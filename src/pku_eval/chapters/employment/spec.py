@@ -3,6 +3,7 @@
 from ..spec import ChapterSpec
 
 SPEC = ChapterSpec(
-    reads=("outcomes",),
+    # survey: the counts it shares with the flow (due and answered) are decided together
+    reads=("outcomes", "se_log", "survey"),
     owns=("employment", "time_to_work"),
 )
