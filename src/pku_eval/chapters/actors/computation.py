@@ -31,6 +31,7 @@ from ...codebook import ACTOR_PARTIES, ACTOR_ROUNDS, ACTOR_SCALES, SCALES
 from ...disclosure import Policy
 from ...params import Params
 from ...values import SUPPRESSED, Value, frozen_values
+from .. import rounds
 
 PROJECTS = ("klar", "ungjobb", "sortrondelag")
 
@@ -42,7 +43,6 @@ NOT_YET = ("the actor survey had not yet been carried out by the cut-off (rounds
            "2016 and spring 2017)")
 NOT_ANSWERED = {"first": "first round not yet carried out by the cut-off",
                 "second": "second round not yet carried out by the cut-off"}
-TOO_FEW_PAIRS = "fewer than 2 respondents answered both rounds"
 
 
 def _frame() -> pd.DataFrame:
@@ -84,10 +84,6 @@ def _null_values(reason: str) -> dict[str, Value]:
     for rnd in ACTOR_ROUNDS:
         values[f"actors.respondents.{rnd}"] = Value.null(reason)
     return values
-
-
-def _estimate(row) -> dict:
-    return {k: float(row[k]) for k in ("estimate", "ci_low", "ci_high", "p_value")}
 
 
 def _group_means(d: pd.DataFrame, by: str, order: tuple[str, ...], policy: Policy
@@ -167,44 +163,6 @@ def _items(d: pd.DataFrame) -> pd.DataFrame:
                                        *[f"p{k}" for k in range(1, 6)]])
 
 
-def _welch(d: pd.DataFrame, scale: str, policy: Policy) -> tuple[dict | None, str | None, dict]:
-    n = {r: int(d.loc[d["round"] == r, scale].notna().sum()) for r in ACTOR_ROUNDS}
-    for rnd in ("second", "first"):
-        if not (d["round"] == rnd).any():
-            return None, NOT_ANSWERED[rnd], {}
-    if min(n.values()) < 2:
-        return None, f"fewer than 2 answers with a {scale} score in a round", {}
-    if (withheld := policy.guard(n.values())) is not None:
-        return None, withheld, {}
-    try:
-        res = stats.welch_difference(d, scale, "round", first="first", second="second").iloc[0]
-    except stats.EstimationError as exc:
-        return None, f"cannot be computed: {stats.REASONS[exc.reason]}", {}
-    return _estimate(res), None, res.to_dict()
-
-
-def _paired(d: pd.DataFrame, scale: str, policy: Policy) -> tuple[dict | None, str | None,
-                                                                   dict]:
-    for rnd in ("second", "first"):
-        if not (d["round"] == rnd).any():
-            return None, NOT_ANSWERED[rnd], {}
-    s = d.dropna(subset=[scale])
-    both = s.groupby("respondent_id")["round"].nunique()
-    n_pairs = int((both == 2).sum())
-    if n_pairs < 2:
-        return None, TOO_FEW_PAIRS, {}
-    if (withheld := policy.guard([n_pairs])) is not None:
-        return None, withheld, {}
-    try:
-        res = stats.paired_difference(s, scale, "round", "respondent_id", first="first",
-                                      second="second").iloc[0]
-    except stats.EstimationError as exc:
-        return None, f"cannot be computed: {stats.REASONS[exc.reason]}", {}
-    value = _estimate(res)
-    value["n_pairs"] = int(res["n_pairs"])
-    return value, None, res.to_dict()
-
-
 def compute(stage, params: Params) -> Actors:
     """Every number of the chapter, from the prepared data of a stage.
 
@@ -257,12 +215,12 @@ def compute(stage, params: Params) -> Actors:
                     f"no {rnd}-round answer has a {scale} score")
             else:
                 values[f"actors.{scale}.{rnd}.mean"] = policy.stat(float(m["mean"]), m["n"])
-        welch, reason, full = _welch(d, scale, policy)
+        welch, reason, full = rounds.welch(d, scale, ACTOR_ROUNDS, NOT_ANSWERED, policy)
         values[f"actors.{scale}.change"] = Value(welch, reason=reason)
         change_rows.append({"scale": scale, "analysis": "all_answers", "reason": reason,
                             "n_first": full.get("n_first"), "n_second": full.get("n_second"),
                             **(welch or {})})
-        paired, reason, full = _paired(d, scale, policy)
+        paired, reason, full = rounds.paired(d, scale, ACTOR_ROUNDS, NOT_ANSWERED, policy)
         values[f"actors.{scale}.paired"] = Value(paired, reason=reason)
         change_rows.append({"scale": scale, "analysis": "same_people", "reason": reason,
                             "n_first": full.get("n_pairs"), "n_second": full.get("n_pairs"),

@@ -26,6 +26,7 @@ from ...codebook import LEARNING_SCALES, SCALES
 from ...disclosure import Policy
 from ...params import Params
 from ...values import SUPPRESSED, Value, frozen_values
+from .. import rounds
 
 ROUNDS = ("pre", "post")
 ROLES = ("veileder", "jobbveileder", "leder", "annet")
@@ -34,7 +35,6 @@ ROLES = ("veileder", "jobbveileder", "leder", "annet")
 NO_FILE = "no learning_survey file"
 NOT_ANSWERED = {"pre": "pre round not answered by the cut-off",
                 "post": "post round not yet answered by the cut-off"}
-TOO_FEW_PAIRS = "fewer than 2 respondents answered both rounds"
 NO_ROWS = "no learning_survey answers at the offices of this report by the cut-off"
 
 
@@ -71,10 +71,6 @@ class Learning:
 
 # ---------------------------------------------------------------------------- helpers
 
-def _estimate(row) -> dict:
-    return {k: float(row[k]) for k in ("estimate", "ci_low", "ci_high", "p_value")}
-
-
 def _round_means(ls: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group and scale: n and mean in each round (wide: n_pre, mean_pre, n_post, …),
     the change post − pre and its base (the smaller n)."""
@@ -104,50 +100,6 @@ def _mark_hidden(tab: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     overall mean minus the other groups)."""
     return tab.assign(**{f"hidden_{rnd}": policy.grouped_mask(tab, f"n_{rnd}", ["scale"])
                          for rnd in ROUNDS})
-
-
-def _welch_rows(ls: pd.DataFrame, scale: str, policy: Policy) -> tuple[dict | None, str | None,
-                                                                        dict]:
-    """Welch difference post − pre of ``scale``; (value, reason, full row)."""
-    n = {r: int(ls.loc[ls["round"] == r, scale].notna().sum()) for r in ROUNDS}
-    for rnd in ("post", "pre"):
-        if not (ls["round"] == rnd).any():
-            return None, NOT_ANSWERED[rnd], {}
-    if min(n.values()) < 2:
-        return None, f"fewer than 2 answers with a {scale} score in a round", {}
-    if (withheld := policy.guard(n.values())) is not None:
-        return None, withheld, {}
-    try:
-        res = stats.welch_difference(ls, scale, "round", first="pre", second="post").iloc[0]
-    except stats.EstimationError as exc:
-        return None, f"cannot be computed: {exc}", {}
-    return _estimate(res), None, res.to_dict()
-
-
-def _paired_rows(ls: pd.DataFrame, scale: str, policy: Policy) -> tuple[dict | None, str | None,
-                                                                         dict]:
-    """Paired difference post − pre of ``scale`` among respondents with a score in both rounds
-    (their latest answer in a round if a respondent answered a round twice)."""
-    for rnd in ("post", "pre"):
-        if not (ls["round"] == rnd).any():
-            return None, NOT_ANSWERED[rnd], {}
-    d = (ls.dropna(subset=[scale]).sort_values("response_date")
-         .drop_duplicates(["respondent_id", "round"], keep="last"))
-    both = d.groupby("respondent_id")["round"].nunique()
-    n_pairs = int((both == 2).sum())
-    if n_pairs < 2:
-        return None, TOO_FEW_PAIRS, {}
-    if (withheld := policy.guard([n_pairs])) is not None:
-        return None, withheld, {}
-    try:
-        res = stats.paired_difference(d, scale, "round", "respondent_id", first="pre",
-                                      second="post").iloc[0]
-    except stats.EstimationError as exc:
-        return None, f"cannot be computed: {exc}", {}
-    value = _estimate(res)
-    value.update(n_pairs=int(res["n_pairs"]), wilcoxon_p_value=float(res["wilcoxon_p_value"]),
-                 rank_biserial=float(res["rank_biserial"]))
-    return value, None, res.to_dict()
 
 
 def _response(ls: pd.DataFrame, offices: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -216,7 +168,7 @@ def _by_project(ls: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     for i, row in tab.iterrows():
         part = d[d["in_project"] == row["in_project"]]
         if policy.enough(row["base_change"]) and row["base_change"] >= 2:
-            value, _, _ = _welch_rows(part, row["scale"], policy)
+            value, _, _ = rounds.welch(part, row["scale"], ROUNDS, NOT_ANSWERED, policy)
             if value:
                 tab.loc[i, ["ci_low", "ci_high", "p_value"]] = (
                     value["ci_low"], value["ci_high"], value["p_value"])
@@ -293,12 +245,13 @@ def compute(stage, params: Params) -> Learning:
                 mean = policy.stat(float(m["mean"]), n)
             values[f"learning.{scale}.{rnd}_mean"] = mean
             values[f"learning.{scale}.n.{rnd}"] = policy.count(n)
-        welch, reason, full = _welch_rows(ls, scale, policy)
+        welch, reason, full = rounds.welch(ls, scale, ROUNDS, NOT_ANSWERED, policy)
         values[f"learning.{scale}.difference"] = Value(welch, reason=reason)
         change_rows.append({"scale": scale, "analysis": "all_answers", "reason": reason,
                             "n_first": full.get("n_first"), "n_second": full.get("n_second"),
                             "wilcoxon_p_value": np.nan, **(welch or {})})
-        paired, reason, full = _paired_rows(ls, scale, policy)
+        paired, reason, full = rounds.paired(ls, scale, ROUNDS, NOT_ANSWERED, policy,
+                                             ("wilcoxon_p_value", "rank_biserial"))
         values[f"learning.{scale}.paired"] = Value(paired, reason=reason)
         change_rows.append({"scale": scale, "analysis": "same_people", "reason": reason,
                             "n_first": full.get("n_pairs"), "n_second": full.get("n_pairs"),
