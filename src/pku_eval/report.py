@@ -162,7 +162,8 @@ def front_summary(body: str, number: int | None, language: str) -> str:
     for row in ROW.findall(re.search(r"<tbody>(.*?)</tbody>", table.group(1), re.DOTALL).group(1)):
         cells = [_plain(c) for c in _cells(row)]
         label, estimate, ci, reading = cells[0], cells[1], cells[2], cells[-1]
-        if estimate in ("–", ""):   # not available: the reading says why
+        if estimate in ("–", "") or (ci in ("–", "") and reading.startswith(estimate)):
+            # not available (the reading says why), or a count the reading states itself
             items.append(f"<li><strong>{label}</strong>: {reading}</li>")
             continue
         value = estimate if ci in ("–", "") else f"{estimate} ({ci_header} {ci})"
