@@ -53,7 +53,7 @@ def test_the_summary_opens_with_the_key_findings_of_the_summary_chapter():
     items = re.findall(r"<li>(.*?)</li>", out)
     assert items == [("<strong>Hovedresultat &amp; mer</strong>: 13,5 (95 % KI 4,4 til 22,6). "
                       "KI-et utelukker 0."),
-                     "<strong>Varsler</strong>: 6. 6 varsler.",
+                     "<strong>Varsler</strong>: 6 varsler.",  # the count once
                      "<strong>KOR</strong>: Ikke tilgjengelig."]
     assert '<a href="#tab-8-1">Tabell 8.1 i kapittel 8' in out
     # no summary chapter, or one without a table: nothing
