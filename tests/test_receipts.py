@@ -162,9 +162,10 @@ def test_default_place_and_beside_the_report_folder(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_rebuild_after_a_redone_export_warns_in_the_report(tmp_path):
+def test_a_rebuild_after_a_redone_export_warns_in_the_report(tmp_path, monkeypatch):
     """Build, re-deliver a changed survey, build again into the same folder: the data-quality
     chapter warns at its top and counts the changes (from the receipts beside the reports)."""
+    monkeypatch.delenv("PKU_EVAL_RECEIPTS_DIR")  # the receipts' default place is the subject
     from pku_eval.demo import write_demo
 
     d = tmp_path / "data"

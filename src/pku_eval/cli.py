@@ -125,10 +125,17 @@ def _build(args) -> int:
 
     if args.out and len(args.params) > 1:
         raise PkuEvalError("--out takes one params file (each stage needs its own folder)")
-    for params in args.params:  # in order: the final report compares with the interim
-        res = build(params, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
-                    force=args.force, filter=args.filter)
-        print(res.report)
+    from .runner import close_pool
+
+    try:
+        for params in args.params:  # in order: the final report compares with the interim
+            res = build(params, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
+                        force=args.force, filter=args.filter)
+            print(res.report)
+    finally:
+        # the workers and the kernel server end with the command, also when it fails (left
+        # to the interpreter's exit, a pool still starting could hang it)
+        close_pool()
     return 0
 
 
