@@ -16,6 +16,7 @@ import pandas as pd
 from ...codebook import SURVEY_SCALES
 from ...disclosure import Policy
 from ...params import Params
+from ...shared_counts import shared_counts
 from ...tidy import StageData
 from ...values import Value, frozen_values
 from .analyses import (
@@ -53,6 +54,9 @@ class SurveyWaves:
     values: Mapping[str, Value] = field(default_factory=_empty)   # results.json path -> Value
     absent: Missing | None = None          # set when the survey file is missing
     n_randomised: Mapping[str, int] = field(default_factory=_empty)
+    #: per arm: whether the report withholds that count (a shared count of the report:
+    #: :mod:`pku_eval.shared_counts`, the employment table prints it too)
+    n_randomised_withheld: Mapping[str, bool] = field(default_factory=_empty)
     reliability: pd.DataFrame | None = None
     alpha: Mapping[str, float | Missing] = field(default_factory=_empty)  # scale -> value
     items: pd.DataFrame | None = None
@@ -93,6 +97,9 @@ def compute(stage: StageData, params: Params) -> SurveyWaves:
         **base, **parts, nested=nested,
         values=frozen_values({**_values(later=later, **parts), **nested_values(nested)}),
         n_randomised=MappingProxyType({k: int(v) for k, v in n_randomised.items()}),
+        n_randomised_withheld=MappingProxyType({
+            arm: shared_counts(stage, waves, policy, params.filter).is_hidden("klar_analysed", arm)
+            for arm in n_randomised}),
         items=item_distribution(long[long["wave"] == "T0"]), means=scale_means(long),
         fast_engine=fast, mi=MappingProxyType(mi),
         mcar_waves=mcar_waves(stage, long, randomised, waves, params.seed),

@@ -36,8 +36,10 @@ def show_intro(ch, res: SurveyWaves) -> None:
         ch.notice(ch.t("sw_no_survey"))
         return
     n = {arm: res.n_randomised.get(arm, 0) for arm in (TREATMENT, CONTROL)}
-    ch.text("sw_intro", n_t=ch.policy.prose(n[TREATMENT], ch.language),
-            n_c=ch.policy.prose(n[CONTROL], ch.language))
+    hidden = res.n_randomised_withheld
+    ch.text("sw_intro", **{key: ch.policy.cell(n[arm], None, ch.language,
+                                               hidden=hidden.get(arm, False))
+                           for key, arm in (("n_t", TREATMENT), ("n_c", CONTROL))})
 
 
 def show_reliability(ch, res: SurveyWaves) -> None:
