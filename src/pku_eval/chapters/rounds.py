@@ -71,4 +71,29 @@ def paired(frame: pd.DataFrame, scale: str, rounds: tuple[str, str], not_answere
     return value, None, res.to_dict()
 
 
-__all__ = ["TOO_FEW_PAIRS", "estimate", "paired", "welch"]
+def reliability(frame: pd.DataFrame, scales, rounds) -> pd.DataFrame:
+    """Cronbach's alpha (with its interval) of each scale in each round answered; a scale whose
+    alpha cannot be estimated keeps its row, with the number of complete answers."""
+    import numpy as np
+
+    from ..codebook import SCALES
+
+    rows = []
+    for scale in scales:
+        items = list(SCALES[scale].items)
+        for rnd in rounds:
+            part = frame.loc[frame["round"] == rnd, items]
+            if part.empty:
+                continue
+            try:
+                r = stats.cronbach_alpha(part, items).iloc[0].to_dict()
+            except stats.EstimationError:
+                r = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                     "n": int(part.notna().all(axis=1).sum()), "k": len(items),
+                     "n_dropped": int(part.isna().any(axis=1).sum())}
+            rows.append({"scale": scale, "round": rnd, **r})
+    return pd.DataFrame(rows, columns=["scale", "round", "estimate", "ci_low", "ci_high", "n",
+                                       "k", "n_dropped"])
+
+
+__all__ = ["TOO_FEW_PAIRS", "estimate", "paired", "reliability", "welch"]

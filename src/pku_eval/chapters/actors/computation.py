@@ -128,24 +128,6 @@ def _response(d: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     return out
 
 
-def _reliability(d: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for scale in ACTOR_SCALES:
-        items = list(SCALES[scale].items)
-        for rnd in ACTOR_ROUNDS:
-            part = d.loc[d["round"] == rnd, items]
-            if part.empty:
-                continue
-            try:
-                r = stats.cronbach_alpha(part, items).iloc[0].to_dict()
-            except stats.EstimationError:
-                r = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                     "n": int(part.notna().all(axis=1).sum())}
-            rows.append({"scale": scale, "round": rnd, "estimate": r["estimate"],
-                         "ci_low": r["ci_low"], "ci_high": r["ci_high"], "n": int(r["n"])})
-    return pd.DataFrame(rows, columns=["scale", "round", "estimate", "ci_low", "ci_high", "n"])
-
-
 def _items(d: pd.DataFrame) -> pd.DataFrame:
     """Share of each answer 1–5 among the valid answers, per item and round."""
     rows = []
@@ -232,7 +214,7 @@ def compute(stage, params: Params) -> Actors:
         change[col] = pd.to_numeric(change[col], errors="coerce")
     change["base"] = change[["n_first", "n_second"]].min(axis=1).fillna(0)
 
-    reliability = _reliability(d)
+    reliability = rounds.reliability(d, ACTOR_SCALES, ACTOR_ROUNDS)
     for _, r in reliability.iterrows():
         path = f"actors.{r['scale']}.alpha.{r['round']}"
         if policy.too_few(r["n"]):

@@ -125,25 +125,6 @@ def _response(ls: pd.DataFrame, offices: pd.DataFrame, policy: Policy) -> pd.Dat
     return out
 
 
-def _reliability(ls: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for scale in LEARNING_SCALES:
-        items = list(SCALES[scale].items)
-        for rnd in ROUNDS:
-            part = ls.loc[ls["round"] == rnd, items]
-            if part.empty:
-                continue
-            try:
-                r = stats.cronbach_alpha(part, items).iloc[0].to_dict()
-            except stats.EstimationError:
-                r = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                     "n": int(part.notna().all(axis=1).sum()), "k": len(items),
-                     "n_dropped": int(part.isna().any(axis=1).sum())}
-            rows.append({"scale": scale, "round": rnd, **r})
-    return pd.DataFrame(rows, columns=["scale", "round", "estimate", "ci_low", "ci_high", "n",
-                                       "k", "n_dropped"])
-
-
 def _items(ls: pd.DataFrame) -> pd.DataFrame:
     """Share of each answer 1–5 among the valid answers, per item and round."""
     rows = []
@@ -271,7 +252,7 @@ def compute(stage, params: Params) -> Learning:
         else:
             values[path] = Value(float(r["response_rate"]))
 
-    reliability = _reliability(ls)
+    reliability = rounds.reliability(ls, LEARNING_SCALES, ROUNDS)
     for scale in LEARNING_SCALES:
         for rnd in ROUNDS:
             r = reliability[(reliability["scale"] == scale) & (reliability["round"] == rnd)]
