@@ -163,3 +163,24 @@ def test_the_summary_opens_the_report(browser, built):
     findings = page.evaluate("() => document.querySelectorAll('.pku-findings li').length")
     assert findings >= 5
     ctx.close()
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_the_codebook_page_is_whole_and_accessible(browser, tmp_path, width):
+    """The page `pku-eval codebook` writes: the report's layout (every table whole, cards on a
+    narrow screen) and no axe-core violation."""
+    from pku_eval import cli
+
+    assert cli.main(["codebook", "--language", "nb", "--out", str(tmp_path)]) == 0
+    ctx, page = open_report(browser, tmp_path / "codebook-nb.html", width)
+    found = page.evaluate(MEASURE)
+    assert found["tables"] == [] and found["scrollers"] == []
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("""async (tags) => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                           resultTypes: ['violations']});
+        return r.violations.map(v => [v.id, v.impact, v.nodes.length,
+                                      v.nodes.slice(0, 3).map(n => n.target.join(' '))]);
+    }""", WCAG_AA)
+    assert violations == []
+    ctx.close()

@@ -18,7 +18,7 @@ from pku_eval.params import load_params
 from pku_eval.stats.stratified import mantel_haenszel_rd
 from pku_eval.stats.survival_contrasts import km_risk_difference, rmst_difference
 
-FINAL = "2016-12-31"
+FINAL = "2017-06-30"  # the default final cut-off (the demo extract is 2017-06-30)
 P5 = load_params(min_cell=5)
 
 

@@ -21,7 +21,7 @@ from pku_eval.stats.sensitivity import mi_risk_difference, missing_outcome_bound
 from pku_eval.stats.weighting import ipw_difference
 from pku_eval.values import SUPPRESSED
 
-FINAL, INTERIM = "2016-12-31", "2015-10-31"
+FINAL, INTERIM = "2017-06-30", "2015-10-31"  # the default params; demo extract 2017-06-30
 P5 = load_params(min_cell=5)
 ALL = ("offices", "participants", "outcomes", "se_log")
 TRUTH = demo.PLANTED["employment"]
@@ -49,7 +49,8 @@ def test_coach_robust_interval_covers_the_planted_difference(large):
     assert got["n_coaches"] >= 2 and got["width_ratio"] == pytest.approx(
         (got["ci_high"] - got["ci_low"])
         / (got["ci_high_independent"] - got["ci_low_independent"]))
-    # the demo plants no coach effect: the intervals hardly change
+    # the demo plants a modest coach effect (demo.PLANTED["coach"]): the intervals change
+    # a little (tests/test_demo_coach.py checks that they widen, at a larger size)
     assert 0.7 < got["width_ratio"] < 1.4
 
 
@@ -160,3 +161,34 @@ def test_small_data_give_reasons_not_crashes(tmp_path):
                 "employment.external_ipw", "employment.horizon.precision_forecast"):
         v = res.values[key]
         assert v.shown or v.reason, key
+
+
+def test_overlap_bins_withhold_small_counts_and_their_partner():
+    from pku_eval.chapters.employment.figures_sensitivity import OVERLAP_BINS, overlap_bins
+    from pku_eval.disclosure import Policy
+
+    ps = pd.DataFrame({"arm": ["treatment"] * 22 + ["external_control"] * 30,
+                       "ps": [0.52] * 2 + [0.61] * 8 + [0.72] * 12 + [0.31] * 30})
+    bins = overlap_bins(ps, Policy(5))
+    assert len(bins) == 2 * OVERLAP_BINS
+    t = bins[bins["arm"] == "treatment"].set_index("low")["hidden"]
+    # 2 people in 0.50–0.55 is withheld; alone it could be recovered from the arm's total,
+    # so the next smallest (8 in 0.60–0.65) goes with it
+    assert t.loc[0.5] and t.loc[0.6] and not t.loc[0.7] and t.sum() == 2
+    assert not bins.loc[bins["arm"] == "external_control", "hidden"].any()
+    assert bins.groupby("arm")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_overlap_figure_is_published_with_its_text_alternative(data_dir, large):
+    from pku_eval.chapter import Chapter
+
+    stage = tidy.prepare(tidy.load(data_dir), FINAL)
+    shown = []
+    ch = Chapter("employment", 1, stage, P5, None)
+    ch._show = shown.append
+    em.show_external_ipw(ch, large)
+    page = "".join(shown)
+    assert "tilbøyelighetsskår" in page.lower() and "<img" in page
+    alt = page.split('alt="')[-1].split('"')[0]
+    assert "Tiltak" in alt or "tiltak" in alt
+    assert large.sensitivity.propensity["ps"].between(0, 1).all()

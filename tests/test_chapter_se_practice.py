@@ -385,3 +385,34 @@ def test_notebook_end_to_end(demo_dir, tmp_path):
     assert ci["ci_low"] <= values[KEYS[0]] <= ci["ci_high"]
     html = out.read_text(encoding="utf-8")
     assert "Traceback" not in html
+
+
+def _step_curves(stage, p, tmp_path):
+    res = se.compute(stage, p)
+    ch = Chapter("se_practice", 1, stage, p, tmp_path / f"frag{p.min_cell}.json")
+    figures = []
+    ch.figure = lambda fig, *a, **k: figures.append(fig)
+    ch._show = lambda html: None
+    se.show_stages(ch, res)
+    curves = [line for fig in figures for ax in fig.axes for line in ax.get_lines()
+              if line.get_drawstyle() == "steps-post"]
+    return res, curves
+
+
+@pytest.mark.parametrize("min_cell", [5, 100])
+def test_time_to_contact_curve_draws_no_step_of_a_few_people(demo_dir, tmp_path, min_cell):
+    """#14: in a small office's report each first contact was a step of its own (one person's
+    day of first contact). The curve now takes only steps of at least min_cell events
+    (smaller ones merged into the next) and stops where fewer than min_cell are at risk."""
+    stage = stage_of(demo_dir)
+    res, curves = _step_curves(stage, params(min_cell=min_cell), tmp_path)
+    assert len(curves) == 2                                   # search, employer
+    for line, (ev, km) in zip(curves, res.km.items()):
+        y = np.asarray(line.get_ydata(), dtype=float)
+        x = np.asarray(line.get_xdata(), dtype=float)
+        jumps = int((np.diff(y) > 1e-9).sum())
+        assert jumps <= int(km["events"].sum()) // min_cell, ev
+        assert jumps < int((km["events"] > 0).sum())          # fewer than the event days
+        assert jumps > 0 or min_cell > 5                      # the default curve does rise
+        enough = km.loc[km["at_risk"] >= min_cell, "time"]
+        assert x.max() <= enough.max() + 1e-9                 # stops with the people at risk

@@ -13,6 +13,7 @@ import pytest
 from pku_eval import config
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import summary as sm
+from pku_eval.codebook import SURVEY_SCALES
 from pku_eval.params import Params, load_params, write_params
 from pku_eval.results import _set, skeleton
 from pku_eval.values import Value
@@ -211,8 +212,9 @@ def test_result_is_frozen_and_compute_is_pure():
     with pytest.raises(TypeError):
         s.values["summary.filter"] = Value({})
     assert isinstance(s.rows, tuple)
+    holm_paths = {t for _, t in prm.analysis_plan.secondary_family(WAVES, SURVEY_SCALES)}
     assert set(s.values) == {"summary.rows", "summary.comparison", "summary.filter",
-                             "summary.holm"}
+                             "summary.holm"} | holm_paths
     assert all(isinstance(v, Value) and (v.shown or v.reason) for v in s.values.values())
     assert s.values["summary.filter"].estimate == {"project": "klar"}
     assert s.values["summary.comparison"].estimate == {
@@ -336,3 +338,36 @@ def test_holm_adjusted_p_values_of_the_secondary_comparisons():
     by_key = {r.key: r for r in s.rows}
     assert by_key["employment.risk_difference"].p_holm == family["employment.risk_difference"]
     assert by_key["employment.horizon.risk_difference"].p_holm is None
+    # recorded beside the raw p-values, under the owning chapters' sections
+    v = s.values
+    assert v["employment.risk_difference_p_value_holm"].estimate == pytest.approx(
+        family["employment.risk_difference"])
+    assert v["time_to_work.hazard_ratio_p_value_holm"].estimate == pytest.approx(
+        family["time_to_work.hazard_ratio"])
+    assert v["scales.mastery.arm_by_wave_p_value_holm.T2"].estimate == pytest.approx(
+        family["scales.mastery.arm_by_wave.T2"])
+    assert v["scales.satisfaction.arm_by_wave_p_value_holm.T2"].estimate is None
+    assert "no p-value" in v["scales.satisfaction.arm_by_wave_p_value_holm.T2"].reason
+
+
+def test_holm_family_is_defined_once_in_the_analysis_plan():
+    """The family comes from AnalysisPlan.SECONDARY: every member with a p-value is adjusted
+    over exactly the members of the plan (R: p.adjust(c(0.01, 0.04, 0.03), "holm") =
+    0.03, 0.06, 0.06; Holm 1979)."""
+    from pku_eval.params import AnalysisPlan
+
+    res = results(employment__risk_difference=est(0.12, 0.03, 0.21, 0.01),
+                  time_to_work__hazard_ratio={"estimate": 1.5, "ci_low": 1.1, "ci_high": 2.0},
+                  time_to_work__hazard_ratio_p_value=0.04,
+                  scales__participation__arm_by_wave__T2=est(0.3, 0.1, 0.5, 0.03),
+                  learning__arenas__difference=est(0.4, 0.1, 0.7, 0.0001))
+    s = sm.compute(res, params())
+    pairs = AnalysisPlan().secondary_family(WAVES, SURVEY_SCALES)
+    assert list(s.values["summary.holm"].estimate) == [
+        "employment.risk_difference", "time_to_work.hazard_ratio",
+        "scales.participation.arm_by_wave.T2"]
+    got = [s.values[t].estimate for _, t in pairs if s.values[t].shown]
+    assert got == pytest.approx([0.03, 0.06, 0.06])
+    # one p-value alone is no family: every Holm key null, with the reason
+    alone = sm.compute(results(employment__risk_difference=est(0.1, 0.0, 0.2, 0.01)), params())
+    assert all(alone.values[t].estimate is None and alone.values[t].reason for _, t in pairs)

@@ -15,13 +15,15 @@ from pku_eval import config, demo, tidy
 from pku_eval.chapter import Chapter
 from pku_eval.chapters import survey_waves as sw
 from pku_eval.codebook import EMPLOYMENT_CODES, SCALES, SURVEY_SCALES
+from pku_eval.disclosure import Policy
 from pku_eval.params import load_params
 from pku_eval.stats.mixed import arm_by_wave
 from pku_eval.stats.reliability import cronbach_alpha
 
 PARAMS = load_params(waves=["T0", "T1", "T2"], min_cell=5, seed=2016, language="nb")
+PARAMS_POLICY = Policy(5)
 SHOWS = ("show_intro", "show_reliability", "show_means", "show_model", "show_missing",
-         "show_employment", "show_other_projects")
+         "show_employment", "show_other_projects")  # show_missing ends with show_tipping
 
 
 def planted(scale: str, wave: str) -> float:
@@ -82,6 +84,28 @@ def test_sensitivity_analyses_near_planted(large):
                 v = frag["values"][f"scales.{scale}.sensitivity.{name}.{wave}"]
                 assert v["ci_low"] < planted(scale, wave) < v["ci_high"], (scale, wave, name)
     assert res.mi["m"] >= 5 and res.mi["n"] == res.mi["total"] <= sw.MI_MAX_PARTICIPANTS
+
+
+def test_delta_tipping_mar_covers_planted_and_tips_below(large):
+    # δ = 0 is the multiple imputation under MAR (ANCOVA over the imputations, Barnard–Rubin
+    # df): it covers the planted effect; the planted effects are positive, so the conclusion
+    # tips when the treatment arm's missing scores are lower than MAR implies
+    res, frag = large
+    for scale in SURVEY_SCALES:
+        for wave in ("T1", "T2"):
+            mar = frag["values"][f"scales.{scale}.sensitivity.mar_ancova.{wave}"]
+            assert mar["ci_low"] < planted(scale, wave) < mar["ci_high"], (scale, wave)
+            assert 0 < mar["fmi"] < 1 and mar["df"] > 0 and mar["imputations"] >= 5
+            path = f"scales.{scale}.sensitivity.tipping_delta.{wave}"
+            curve = res.tipping_curve[(res.tipping_curve["scale"] == scale)
+                                      & (res.tipping_curve["wave"] == wave)].set_index("delta")
+            if frag["values"][path] is None:  # robust over the scale's whole width
+                assert "width of the scale" in frag["null_reasons"][path]
+                assert (curve["ci_low"] > 0).all()
+                continue
+            tip = frag["values"][path]["delta"]
+            assert tip < 0 and curve.loc[tip, "ci_low"] <= 0
+            assert (curve.loc[tip + 0.005:0, "ci_low"] > 0).all()  # nearer 0: unchanged
 
 
 def test_descriptive_change_of_other_projects_near_planted(large):
@@ -326,6 +350,51 @@ def test_mcar_subsample_is_seeded_and_documented(final_stage, monkeypatch):
     a, b = sw.mcar_items(long, seed=1), sw.mcar_items(long, seed=1)
     assert (a["n"] == 300).all() and (a["total"] > 300).all()
     pd.testing.assert_frame_equal(a.drop(columns="missing"), b.drop(columns="missing"))
+
+
+def test_delta_tipping_subsample_is_seeded_and_said(final_stage, tmp_path, monkeypatch):
+    from pku_eval.chapters.survey_waves import tipping
+
+    monkeypatch.setattr(tipping, "MAX_PARTICIPANTS", 120)
+    shown = []
+    ch = Chapter("survey_waves", 1, final_stage, PARAMS, None)
+    ch._show = shown.append
+    a = sw.compute(final_stage, PARAMS)
+    b = sw.compute(final_stage, PARAMS)
+    assert a.tipping_info["n"] == 120 < a.tipping_info["total"]
+    pd.testing.assert_frame_equal(a.tipping.drop(columns="missing"),
+                                  b.tipping.drop(columns="missing"))
+    sw.show_tipping(ch, a)
+    page = "".join(shown)
+    assert "tilfeldig utvalg av 120" in page
+    ok = a.tipping[a.tipping["missing"].isna() & a.tipping["tipping"].notna()].iloc[-1]
+    from pku_eval.text import fmt_num
+
+    assert fmt_num(abs(ok["tipping"]), 2, "nb") in page  # the words come from the values
+    assert "vippepunkt" in page.lower() and 'alt="' in page
+
+
+def test_mi_pools_with_barnard_rubin_df(final_stage, monkeypatch):
+    # Rubin's rules get the complete-data df (participants − fixed effects), so the pooled df
+    # are Barnard & Rubin's (1999), as mice's pool(dfcom = ...); rubin_pool itself is checked
+    # against Heymans & Eekhout's worked example in tests/test_stats_imputation.py
+    from pku_eval.chapters.survey_waves import analyses
+
+    seen, original = [], analyses.rubin_pool
+
+    def spy(data, *args, **kwargs):
+        seen.append(kwargs.get("df_complete"))
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(analyses, "rubin_pool", spy)
+    waves = list(PARAMS.waves)
+    long = sw.survey_long(final_stage, waves)
+    rand = analyses._randomised(final_stage)
+    model, _ = sw.trial_model(final_stage, long, rand, waves, PARAMS_POLICY)
+    analyses.sensitivity(final_stage, long, rand, model, waves, 2016)
+    offices = rand["office"].nunique()
+    fixed = 2 * len(waves) + offices - 1  # intercept, arm, wave and arm × wave, offices
+    assert seen and all(d is not None and 0 < d <= len(rand) - fixed for d in seen)
 
 
 def test_data_quality_shows_mcar(final_stage):

@@ -14,7 +14,7 @@ import pytest
 
 from pku_eval import demo
 
-FOLLOWUP = pd.Timestamp("2016-12-31")
+FOLLOWUP = pd.Timestamp("2017-06-30")  # REPORT_SPEC.md, demo-data: the register extract
 INTERIM_CUTOFF = pd.Timestamp("2015-10-31")
 WAVE_OFFSET = {"T0": 0, "T1": 183, "T2": 365}
 
@@ -117,7 +117,7 @@ def cronbach_alpha(items: pd.DataFrame) -> float:
 
 def response_rates(t: dict, wave: str, by: str = "arm") -> pd.Series:
     """Answered / due per ``by`` (arm or PLANTED group) among non-withdrawn participants,
-    cut-off 2016-12-31 (REPORT_SPEC.md: due when enrolled_date + offset <= cut-off)."""
+    cut-off 2017-06-30 (REPORT_SPEC.md: due when enrolled_date + offset <= cut-off)."""
     people = with_group(t["participants"], t["offices"])
     people = people[people["withdrawn_date"].isna()]
     due = people[people["enrolled_date"] + pd.Timedelta(days=WAVE_OFFSET[wave]) <= FOLLOWUP]
@@ -525,8 +525,8 @@ def test_planted_scale_changes(large):
 
 
 def test_planted_response_rates(large):
-    # Realised rates can only be a little lower than planted: a wave dated after 2016-12-31
-    # (late enrolment) is not answered.
+    # Realised rates can only be a little lower than planted: a wave dated after the extract
+    # 2017-06-30 (none with enrolment up to 2015-12-31) or after a withdrawal is not answered.
     for wave in WAVE_OFFSET:
         rates = response_rates(large, wave, by="group")
         for group, planted in demo.PLANTED["response"][wave].items():
@@ -542,8 +542,9 @@ def test_planted_contact_rate_and_log_size(large):
     contacts = log["participant_id"].value_counts().reindex(se.index)
     rate = (contacts / months)[months >= 1].mean()
     assert rate == pytest.approx(demo.PLANTED["se_contacts_per_month"], rel=0.05)
-    # about 5 million rows at 100 000 participants
-    assert 0.8e6 <= len(log) <= 1.2e6
+    # about 6 million rows at 100 000 participants: ~6000 SE participants here, followed
+    # ~30 months on average (enrolment 2014-2015 to the extract 2017-06-30), 7 contacts a month
+    assert 1.0e6 <= len(log) <= 1.5e6
 
 
 def test_planted_learning_change():

@@ -32,17 +32,38 @@ def test_no_small_count_in_final_report(built):
     assert "færre enn 5 personer" in html   # something was suppressed, and it says so
 
 
-@pytest.mark.parametrize("flt", ["project=ungjobb", "office=moss"])
-def test_filtered_reports(demo_dir, tmp_path, flt):
+FILTERS = ("project=ungjobb", "project=klar", "project=sortrondelag", "office=modum")
+
+
+@pytest.fixture(scope="module")
+def report_set(built, demo_dir, tmp_path_factory):
+    """The final report with the reports of each project beside it (as `make
+    reports-projects` leaves them), and of Sør-Trøndelag's three offices (a sum of office
+    reports a reader can set against the project's) and a reference office: every build
+    audits its report together with those already there (built from the same data)."""
+    import shutil
     import subprocess
     import sys
 
-    out = tmp_path / "out"
-    res = subprocess.run([sys.executable, "-m", "pku_eval.cli", "build",
-                          str(config.PARAMS_DIR / "final.yml"), "--data", str(demo_dir),
-                          "--out", str(out), "--filter", flt], capture_output=True, text=True,
-                         timeout=900)
+    parent = tmp_path_factory.mktemp("set")
+    shutil.copytree(built / "final", parent / "final")
+    out = {}
+    for flt in FILTERS:
+        folder = parent / f"final-{flt.split('=')[1]}"
+        res = subprocess.run([sys.executable, "-m", "pku_eval.cli", "build",
+                              str(config.PARAMS_DIR / "final.yml"), "--data", str(demo_dir),
+                              "--out", str(folder), "--filter", flt], capture_output=True,
+                             text=True, timeout=900)
+        out[flt] = res
+    return parent, out
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_filtered_reports(report_set, flt):
+    parent, runs = report_set
+    res = runs[flt]
     assert res.returncode == 0, res.stderr[-3000:]
+    out = parent / f"final-{flt.split('=')[1]}"
     html = (out / "report.html").read_text(encoding="utf-8")
     assert small_counts(html) == []
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -51,6 +72,21 @@ def test_filtered_reports(demo_dir, tmp_path, flt):
     if flt == "project=ungjobb":  # no randomised arms there: the effect keys say why
         assert results["employment"]["risk_difference"] is None
         assert "employment.risk_difference" in results["null_reasons"]
+
+
+def test_the_report_set_gives_nothing_back(report_set):
+    """Read together — the whole report minus the other projects', a project minus its other
+    offices — the set recovers no withheld count (before the set decisions, the whole final
+    report with all twelve office and three project reports gave back 70 counts of 1–4: the
+    missing-codes tables, the actor survey's answers, the baseline table's n and the survey
+    chapter's answers per wave)."""
+    from pku_eval.audit_set import audit_report_set
+
+    parent, _ = report_set
+    folders = sorted(d for d in parent.iterdir() if (d / "report.html").is_file())
+    assert len(folders) == 1 + len(FILTERS)
+    assert audit_report_set(folders) == []
+    assert cli_audit(*folders) == 0
 
 
 def test_unknown_filter_value_is_refused(demo_dir, tmp_path):

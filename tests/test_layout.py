@@ -38,6 +38,11 @@ def test_every_cell_carries_its_column_header_and_a_role():
     # a table without a header row (the provenance appendix) is left as it is
     plain = "<table><tbody><tr><td>a</td></tr></tbody></table>"
     assert stackable_tables(plain) == plain
+    # a table with its own attributes (the provenance's reading table) gets the same
+    classed = stackable_tables(TABLE.replace("<table>", '<table class="pku-reading">'))
+    assert '<table class="pku-reading" role="table">' in classed
+    assert 'data-label="95 % KI"' in classed
+    assert stackable_tables(classed) == classed   # once only
 
 
 def test_a_warning_is_a_note_not_an_alert():

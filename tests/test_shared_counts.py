@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
@@ -160,3 +161,31 @@ def test_a_filtered_report_decides_with_the_whole_set(small_tables, tmp_path):
             got = shared_counts(st, WAVES, P, f)
             assert got.hidden == want.hidden and dict(got.counts) == dict(want.counts)
     assert stage_of(small_tables).office_counts is None   # the whole report: its own data
+
+
+def test_a_filtered_report_decides_its_other_tables_with_the_whole_set(small_tables, tmp_path):
+    """Likewise the tables outside the shared counts that every report prints
+    (:mod:`pku_eval.set_tables`): a filtered stage carries them per office of the data before
+    the filter, also through the store, and decides each cell as the whole set does."""
+    from pku_eval import set_tables
+    from pku_eval.chapters.data_quality.content import MISSING_PARTS, MISSING_RELATIONS
+    from pku_eval.store import open_stage, save_stage
+
+    full = stage_of(small_tables)
+    ds = tidy.Dataset(Path("."), {k: v.copy() for k, v in small_tables.items()}, {}, {})
+    q = ("rows", *MISSING_PARTS, "missing")
+    for office in full.offices["office"][:3]:
+        f = {"office": office}
+        filtered = tidy.prepare(ds, "2016-12-31", f)
+        assert set(filtered.set_tables) == set(set_tables.REGISTRY)
+        stored = open_stage(save_stage(filtered, tmp_path / office))
+        assert set(stored.set_tables) == set(set_tables.REGISTRY)
+        for name in ("missing_survey", "survey_means", "survey_employment"):
+            pd.testing.assert_frame_equal(
+                stored.set_tables[name].reset_index(drop=True),
+                set_tables.unit_table(full, name).reset_index(drop=True), check_dtype=False)
+        want = set_tables.decide(full, "missing_survey", q, list(MISSING_RELATIONS), q, P, f)
+        for st in (filtered, stored):
+            got = set_tables.decide(st, "missing_survey", q, list(MISSING_RELATIONS), q, P, f)
+            assert got == want
+    assert full.set_tables is None

@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["proportions", "survival", "cox", "mixed", "reliability", "missing", "means", "mixed_fast",
            "imputation", "bootstrap", "errors", "stratified", "survival_contrasts", "effect_sizes",
-           "multiplicity", "clustered", "sensitivity", "change"]
+           "multiplicity", "clustered", "sensitivity", "change", "delta_adjust"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -172,3 +172,16 @@ def test_impute_chained_input_errors():
         impute_chained(data, ["y"], m=0)
     with pytest.raises(ValueError, match="fewer than two observed"):
         impute_chained(data.assign(y=np.nan), ["x", "y"])
+
+
+def test_impute_chained_leaves_out_a_level_only_missing_rows_have():
+    # level "c" occurs only where y is missing: its coefficient is not identified among the
+    # observed rows; mice drops such a predictor (remove.lindep) instead of drawing from an
+    # unbounded posterior, so the imputations stay on the scale of the data
+    rng = np.random.default_rng(3)
+    g = np.array(["a"] * 40 + ["b"] * 40 + ["c"] * 10)
+    y = rng.normal(3, 0.5, len(g))
+    data = pd.DataFrame({"g": g, "x": rng.normal(size=len(g)),
+                         "y": np.where(g == "c", np.nan, y)})
+    done = impute_chained(data, ["y"], predictors=["g", "x"], m=5, seed=1)
+    assert done["y"].between(0, 6).all()

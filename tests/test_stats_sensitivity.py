@@ -119,3 +119,16 @@ def test_bad_input():
 
 def test_doctests():
     assert doctest.testmod(sensitivity, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
+
+
+def test_mar_pooling_uses_barnard_rubin_df():
+    # Barnard & Rubin (1999) with complete-data df n − 2, as mice's pool(dfcom = n − 2); the
+    # formula is checked against Heymans & Eekhout's worked example in test_stats_imputation
+    df, _ = simulated(n=300, seed=6)
+    res = mi_risk_difference(df, "job", "arm", "t", "c", ["x"], m=5, seed=2).iloc[0]
+    nu_c = len(df) - 2
+    r, m = res["riv"], res["m"]
+    nu_m = (m - 1) * (1 + 1 / r) ** 2
+    nu_obs = (1 - r / (1 + r)) * nu_c * (nu_c + 1) / (nu_c + 3)
+    assert res["df"] == pytest.approx(1 / (1 / nu_m + 1 / nu_obs))
+    assert res["df"] < nu_c

@@ -18,9 +18,10 @@ Attacks tried:
   printed, in at least two rows with non-zero parts; likewise for rows), and then solves the
   system: a withheld cell that the printed cells and these sums determine exactly, and that
   comes out below min_cell, is recovered;
-- **a report set** (:func:`audit_report_set`): the reports that sit side by side (interim,
-  final, and the project and office reports built from the same data) read together — a count
-  of ``flow`` withheld in one report and derivable from the whole report minus the others.
+- **a report set** (:func:`pku_eval.audit_set.audit_report_set`): the reports of one stage
+  that sit side by side (the whole report and the project and office reports built from the
+  same data) read together — a count withheld in one report and derivable from the whole
+  report minus the others, or from the same cell printed in another report.
 
 ``pku-eval disclosure-audit REPORT_DIR…`` runs it; every build runs it on the report it is
 about to publish and refuses to publish on a finding.
@@ -280,6 +281,29 @@ def _solve_hidden(cells: dict, equations: list[list]) -> dict:
             if null.shape[1] == 0 or np.all(np.abs(null[i]) < 1e-7)}
 
 
+def _table_equations(tab: Table, every: bool = False) -> tuple[dict, list[list]]:
+    """The count cells of one table, keyed ``(row, column)`` of its count grid, and the sums
+    among them that a reader can see (equations touching a withheld cell; ``every``: all)."""
+    cols, grid = _count_grid(tab)
+    cells = {(i, c): v for i, r in enumerate(grid) for c, v in enumerate(r) if v is not None}
+    equations: list[list] = []
+
+    def add(keys):
+        if all(k in cells for k in keys) and (every or any(cells[k] == MARK for k in keys)):
+            equations.append([(-1.0, keys[0])] + [(1.0, k) for k in keys[1:]])
+
+    if 3 <= len(cols) <= _MAX_COUNT_COLUMNS:      # a column that sums other columns
+        by_col = [[r[c] for r in grid] for c in range(len(cols))]
+        for t, parts in _sum_relations(by_col):
+            for i in range(len(grid)):
+                add([(i, c) for c in (t, *parts)])
+    if 3 <= len(grid) <= _MAX_SEARCH_ROWS:         # a row that sums other rows
+        for t, parts in _sum_relations(grid, max_parts=3):
+            for c in range(len(cols)):
+                add([(i, c) for i in (t, *parts)])
+    return cells, equations
+
+
 def audit_relations(tables: list[Table], min_cell: int, report: str = "report",
                     label: str = "Table") -> list[Finding]:
     """Totals and their parts, found from the printed cells and solved (see the module)."""
@@ -288,22 +312,7 @@ def audit_relations(tables: list[Table], min_cell: int, report: str = "report",
         cols, grid = _count_grid(tab)
         if not any(MARK in r for r in grid):
             continue
-        cells = {(i, c): v for i, r in enumerate(grid) for c, v in enumerate(r)
-                 if v is not None}
-        equations = []
-        if 3 <= len(cols) <= _MAX_COUNT_COLUMNS:      # a column that sums other columns
-            by_col = [[r[c] for r in grid] for c in range(len(cols))]
-            for t, parts in _sum_relations(by_col):
-                for i in range(len(grid)):
-                    keys = [(i, c) for c in (t, *parts)]
-                    if all(k in cells for k in keys) and any(cells[k] == MARK for k in keys):
-                        equations.append([(-1.0, keys[0])] + [(1.0, k) for k in keys[1:]])
-        if 3 <= len(grid) <= _MAX_SEARCH_ROWS:         # a row that sums other rows
-            for t, parts in _sum_relations(grid, max_parts=3):
-                for c in range(len(cols)):
-                    keys = [(i, c) for i in (t, *parts)]
-                    if all(k in cells for k in keys) and any(cells[k] == MARK for k in keys):
-                        equations.append([(-1.0, keys[0])] + [(1.0, k) for k in keys[1:]])
+        cells, equations = _table_equations(tab)
         if not equations:
             continue
         for (i, c), value in sorted(_solve_hidden(cells, equations).items()):

@@ -36,7 +36,7 @@ from .demo_marker import is_demo, mark_demo
 from .errors import BuildError, PkuEvalError
 from .params import Params, read_params
 from .processed import ProcessedStage
-from .runner import PARAMS_FILE, Runner, keep_failed, new_work_folder
+from .runner import PARAMS_FILE, Runner, close_pool, keep_failed, new_work_folder
 
 
 @dataclass
@@ -95,17 +95,16 @@ def resolve_data_dir(data_dir: str | Path | None) -> Path:
 
 def build(params_path: str | Path, data_dir: str | Path | None = None,
           out_dir: str | Path | None = None, jobs: int | None = None,
-          force: bool = False, filter: dict | None = None) -> BuildResult:
+          force: bool = False, filter: dict | None = None,
+          last: bool = False) -> BuildResult:
     """Build the report that ``params_path`` describes (docs/report-spec.md); ``filter``
-    (``{"project": "klar"}`` or ``{"office": "moss"}``) overrides the params' filter."""
+    (``{"project": "klar"}`` or ``{"office": "moss"}``) overrides the params' filter.
+    ``last``: no build of this command follows, so the workers and the kernel server stop
+    once the chapters ran (their memory is not held while the report is assembled)."""
     t0 = time.perf_counter()
     if jobs is not None and not (isinstance(jobs, int) and 1 <= jobs <= 64):
         raise PkuEvalError(f"jobs: expected a whole number from 1 to 64, got {jobs!r}")
     plan = make_plan(params_path, data_dir, out_dir, filter)
-    # #18: a receipt of this delivery beside the report folder, only when its content is new
-    # there (the data-quality chapter compares with the previous delivery from it)
-    from .receipts import at_build
-    at_build(plan.data_path, plan.out, plan.data_hashes)
     times = {"plan": time.perf_counter() - t0}
     chapters = list(plan.params.chapters)
     if not force and plan.up_to_date():
@@ -116,12 +115,15 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     from .text import catalogue
 
     catalogue()  # a broken text catalogue stops the build before any chapter runs
-    _preload("pku_eval.report", "pku_eval.privacy",  # imported while the chapters run
-             "pku_eval.deliver_libs")
+    from .deliver import PDF_SWITCH
+
     stage = ProcessedStage(plan.data_path, plan.params, plan.data_hashes, plan.code)
     work = new_work_folder(plan.out)
     run = Runner(plan.params, work, stage, plan.data_path, plan.label, force, plan.previous, t0,
                  len(chapters))
+    # imported while the last chapters run (when fewer kernels run than there are workers)
+    run.tail = lambda: _preload("pku_eval.report", "pku_eval.privacy", "pku_eval.deliver_libs"
+                                if os.environ.get(PDF_SWITCH, "1") != "0" else "openpyxl")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(chapters)))
     ok = False
     try:
@@ -129,9 +131,13 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
         for wave in waves(chapters, specs):
             run.batch(wave, plan.components, jobs, reads_results={
                 c: (lambda: _compare_hash(plan.params)) for c in wave if specs[c].reads_results})
+        run.at_tail(0, 1)  # no chapter ran
+        if last:
+            close_pool()
         durations = {c: run.durations[c] for c in chapters}
         times.update(run.seconds)
-        _assemble(work, plan.params, plan.data_hashes, durations, stage, times)
+        _assemble(work, plan.params, plan.data_hashes, durations, stage, times,
+                  plan.out)
         (work / "build.json").write_text(json.dumps(
             {"key": plan.key, "chapters": plan.components}, indent=1), encoding="utf-8")
         shutil.rmtree(work / "logs", ignore_errors=True)
@@ -192,9 +198,16 @@ def _preload(*modules: str) -> None:
     import importlib
     import threading
 
+    from .execute import lean_imports
+
+    lean_imports("main")
+
     def load():
         for name in modules:
-            importlib.import_module(name)
+            try:
+                importlib.import_module(name)
+            except (ImportError, OSError):  # the step that needs it says what to do
+                pass
 
     threading.Thread(target=load, daemon=True).start()
 
@@ -218,6 +231,12 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
     out = safety.check_out_dir(out_dir if out_dir else config.REPORTS_DIR / params.out_name,
                                data_path)
     data_hashes = data_fingerprint(data_path)
+    # #18: a receipt of this delivery beside the report folder, only when its content is new
+    # there (a chapter that reads_receipts compares with the previous delivery from it)
+    from .receipts import comparison_key, folder_beside, recorded
+
+    if not recorded(data_path, out, data_hashes):  # reading a delivery: in a child process
+        in_child(_record_receipt, str(data_path), str(out), data_hashes)
     # the whole package keys the report (its frame, the audit, …); each chapter is keyed on
     # the code it runs (code_keys), the processed data on the code that prepares them
     code, env = code_fingerprint(), env_fingerprint()
@@ -226,8 +245,10 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
 
     names = contract_names(data_path)  # an export mapped onto a contract file counts as it
     components: dict[str, dict] = {}
+    receipts_read = None
     for i, name in enumerate(chapters):
-        reads = spec_of(name).files()
+        spec = spec_of(name)
+        reads = spec.files()
         notebook = config.NOTEBOOKS_DIR / f"{name}.ipynb"
         components[name] = {
             "notebook": digest(notebook.read_bytes()),
@@ -237,11 +258,32 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
                             if reads_file(f, reads, names)}),
             "code": chapter_code_key(name, notebook), "packages": env,
         }
+        if spec.reads_receipts:  # which receipts its comparison reads
+            if receipts_read is None:
+                receipts_read = comparison_key(folder_beside(out), data_hashes) or ""
+            components[name]["receipts"] = receipts_read
     compare = _compare_hash(params)
     key = digest(CACHE_VERSION, components, params.notebook_parameters(), data_hashes, compare,
                  code, {"demo": is_demo(data_path)})  # the report says DEMO (or not)
     return Plan(params, data_path, out, data_hashes, stage_code_key(), components,
                 read_json(out / "build.json") or {}, key)
+
+
+def in_child(fn, *args):
+    """``fn(*args)`` in a child process (spawned): the memory of what it reads — a whole
+    delivery, with pandas — goes back to the system when it ends, instead of staying in the
+    build process while the chapters run."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def _record_receipt(data_path: str, out: str, hashes: dict) -> None:
+    from .receipts import at_build
+
+    at_build(Path(data_path), Path(out), hashes)
 
 
 def _after_publish(out: Path, stage: ProcessedStage) -> None:
@@ -262,8 +304,9 @@ def _compare_hash(params: Params) -> str | None:
 
 
 def _assemble(work: Path, params: Params, data_hashes: dict, durations: dict,
-              stage: ProcessedStage, times: dict) -> None:
-    """results.json and report.html from the chapters' fragments and notebooks; id scan."""
+              stage: ProcessedStage, times: dict, out: Path) -> None:
+    """results.json and report.html from the chapters' fragments and notebooks; id scan;
+    the disclosure audit (of the report, and with the reports of its stage beside ``out``)."""
     from .privacy import check_outputs
     from .report import render
     from .results import merge, missing_keys, skeleton
@@ -286,14 +329,14 @@ def _assemble(work: Path, params: Params, data_hashes: dict, durations: dict,
     with _timed(times, "render"):
         page = render([work / "notebooks" / f"{c}.ipynb" for c in chapters], params,
                       data_hashes, durations, built, demo=is_demo(stage.data_path),
-                      data_label=stage.data_path.name)
+                      data_label=stage.data_path.name, reading=stage.reading())
         (work / "report.html").write_text(page, encoding="utf-8")
     shutil.rmtree(work / "fragments")
     (work / PARAMS_FILE).unlink(missing_ok=True)
     with _timed(times, "id scan"):
         check_outputs(work, stage.fingerprints())  # no id from the data leaves the build
     with _timed(times, "audit"):
-        _audit(work, params)
+        _audit(work, params, out)
     with _timed(times, "deliver"):
         _deliver(work, params)
 
@@ -305,7 +348,7 @@ def _deliver(work: Path, params: Params) -> None:
     deliver(work, f"[{params.out_name}]")
 
 
-def _audit(work: Path, params: Params) -> None:
+def _audit(work: Path, params: Params, out: Path) -> None:
     """The independent disclosure audit of what is about to be published (tables.json, the
     machine-readable record of every table, is written first); a finding refuses the build,
     naming the table and cell, never the value."""
@@ -313,11 +356,35 @@ def _audit(work: Path, params: Params) -> None:
 
     write_table_record(work)
     found = audit_report(work, params.min_cell)
+    if not found:   # and read together with the reports of this stage beside it
+        found = _audit_set(work, out, params)
     if found:
         shown = "\n".join(f"  - {f.where}: {f.attack}" for f in found[:20])
         more = f"\n  ... and {len(found) - 20} more" if len(found) > 20 else ""
         raise PkuEvalError(f"the disclosure audit recovered {len(found)} hidden count(s), so "
                            f"nothing was published:\n{shown}{more}")
+
+
+def _audit_set(work: Path, out: Path, params: Params) -> list:
+    """The new report read with the other reports of its stage beside it that were built from
+    the same data (the whole report, each project's, each office's)."""
+    import json
+
+    from .audit_set import audit_report_set, siblings
+
+    results = json.loads((work / "results.json").read_text(encoding="utf-8"))
+    others = siblings(out, results)
+    if not others:
+        return []
+    found = audit_report_set([work, *others], params.min_cell, names={work: out.name})
+    if found:
+        from .audit import Finding
+
+        found = [Finding(f.report, f"{f.report}: {f.where}",
+                         f"{f.attack} (with {', '.join(d.name for d in others)}: a report "
+                         "built by an earlier version of pku-eval may not have been decided "
+                         "with this one; rebuild those reports)") for f in found]
+    return found
 
 
 def _publish(work: Path, out: Path) -> None:

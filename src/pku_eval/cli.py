@@ -128,9 +128,10 @@ def _build(args) -> int:
     from .runner import close_pool
 
     try:
-        for params in args.params:  # in order: the final report compares with the interim
-            res = build(params, data_dir=args.data, out_dir=args.out, jobs=args.jobs,
-                        force=args.force, filter=args.filter)
+        for i, params in enumerate(args.params):  # in order: the final report compares
+            res = build(params, data_dir=args.data, out_dir=args.out,  # with the interim
+                        jobs=args.jobs, force=args.force, filter=args.filter,
+                        last=i == len(args.params) - 1)
             print(res.report)
     finally:
         # the workers and the kernel server end with the command, also when it fails (left
@@ -140,59 +141,11 @@ def _build(args) -> int:
 
 
 def _codebook(args) -> int:
-    import html
+    from .codebook_tables import write_codebook
 
-    import pandas as pd
-
-    from .codebook import CONTRACT_VERSION, dictionary, scale_rows
-    from .text import t
-
-    lang = args.language
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    variables = pd.DataFrame(dictionary(lang))
-    scales = pd.DataFrame(scale_rows(lang))
-    variables.to_csv(out / f"codebook-{lang}.csv", index=False, encoding="utf-8")
-    scales.to_csv(out / f"codebook-scales-{lang}.csv", index=False, encoding="utf-8")
-
-    def cell(v) -> str:  # yes/no in the page's language, never True/False
-        if isinstance(v, bool):
-            return t("cbk_yes" if v else "cbk_no", lang)
-        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-
-    def table(frame, columns) -> str:
-        head = "".join(f"<th scope='col'>{html.escape(label)}</th>" for _, label in columns)
-        rows = "".join("<tr>" + "".join(f"<td>{html.escape(cell(r[c]))}</td>" for c, _ in columns)
-                       + "</tr>" for r in frame.to_dict("records"))
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-
-    title = t("cbk_title", lang, version=CONTRACT_VERSION)
-    css = ("body{font-family:sans-serif;margin:2rem;color:#1d1d1f}"
-           "table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1.5rem}"
-           "td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}"
-           "th{background:#f3f3f5}")
-    parts = [(f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-              f"<meta name='generator' content='pku-eval'><title>{html.escape(title)}</title>"
-              f"<style>{css}</style></head><body><h1>{html.escape(title)}</h1>"),
-             f"<h2>{html.escape(t('cb_scales', lang))}</h2>",
-             table(scales, [("label", t("cb_h_scale", lang)), ("items", t("cb_h_items", lang)),
-                            ("reversed", t("cb_h_reversed", lang)),
-                            ("min_items", t("cb_h_min_items", lang)),
-                            ("range", t("cb_h_range", lang))])]
-    columns = [("variable", t("cb_h_variable", lang)), ("label", t("cb_h_label", lang)),
-               ("type", t("cb_h_type", lang)), ("range", t("cb_h_range", lang)),
-               ("codes", t("cb_h_codes", lang)), ("missing", t("cb_h_missing", lang)),
-               ("scale", t("cb_h_scale", lang)), ("unique", t("cbk_h_unique", lang)),
-               ("references", t("cbk_h_references", lang))]
-    for name, sub in variables.groupby("file", sort=False):
-        required = bool(sub["required_file"].iloc[0])
-        parts.append(f"<h2>{html.escape(t('cb_file', lang, file=name))}</h2>"
-                     f"<p>{html.escape(t('cbk_required', lang))}: "
-                     f"{html.escape(cell(required))}</p>")
-        parts.append(table(sub, columns))
-    parts.append("</body></html>")
-    (out / f"codebook-{lang}.html").write_text("\n".join(parts), encoding="utf-8")
-    print(f"wrote the codebook ({len(variables)} variables) to {out}")
+    n, written = write_codebook(Path(args.out), args.language)
+    print(f"wrote the codebook ({n} variables) to {args.out}: "
+          + ", ".join(p.name for p in written))
     return 0
 
 
@@ -212,12 +165,16 @@ def _new_chapter(args) -> int:
 def _disclosure_audit(args) -> int:
     from .audit import audit_report
 
+    from .audit_set import audit_report_set
+
     found = []
     for d in args.reports:
         d = Path(d)
         if not (d / "report.html").is_file():
             raise PkuEvalError(f"{d}: no report.html here (give a report folder)")
         found += audit_report(d, args.min_cell)
+    if len(args.reports) > 1:   # the reports read together, as a set
+        found += audit_report_set([Path(d) for d in args.reports], args.min_cell)
     for f in found:
         print(f)
     print(f"disclosure audit of {len(args.reports)} report(s): "
@@ -297,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_new_chapter)
 
     p = sub.add_parser("disclosure-audit",
-                       help="try to recover hidden counts from published reports")
+                       help="try to recover hidden counts from published reports, each "
+                       "alone and all of them read together")
     p.add_argument("reports", nargs="+", metavar="REPORT_DIR",
                    help="report folders (each with report.html and results.json)")
     p.add_argument("--min-cell", type=int, default=None,

@@ -66,6 +66,9 @@ class Scale:
     reversed_items: tuple[str, ...] = ()
     low: int = 1
     high: int = 5
+    #: the answer scale's end points ((low nb, low en), (high nb, high en)), as the contract
+    #: gives them; empty when it does not
+    anchors: tuple[tuple[str, str], ...] = ()
 
     def label(self, language: str = "nb") -> str:
         return self.label_en if language == "en" else self.label_nb
@@ -89,14 +92,6 @@ class FileSpec:
     @property
     def columns(self) -> list[str]:
         return [v.name for v in self.variables]
-
-
-def _items(prefix: str, n: int, low: int, high: int, nb: str, en: str) -> tuple[Var, ...]:
-    return tuple(
-        Var(f"{prefix}_{i}", "item", f"{nb} {i}", f"{en} {i}", nullable=True, low=low,
-            high=high, missing_codes=True)
-        for i in range(1, n + 1)
-    )
 
 
 OFFICE_CODES = {
@@ -424,15 +419,22 @@ FILES: dict[str, FileSpec] = {f.name: f for f in (
     OFFICES, PARTICIPANTS, SURVEY, SE_LOG, OUTCOMES, LEARNING_SURVEY, EMPLOYER_SURVEY,
     SESSION_FEEDBACK, ACTOR_SURVEY)}
 
+_DEGREE = (("i svært liten grad", "to a very small degree"),
+           ("i svært stor grad", "to a very large degree"))
+_DEGREE_NONE = (("ikke i det hele tatt", "not at all"),
+                ("i svært stor grad", "to a very large degree"))
+
 SCALES: dict[str, Scale] = {s.name: s for s in (
     Scale("mastery", "survey", tuple(f"mastery_{i}" for i in range(1, 8)), 5,
           "Mestring", "Mastery",
           reversed_items=("mastery_1", "mastery_3", "mastery_4", "mastery_6", "mastery_7"),
-          low=1, high=4),
+          low=1, high=4, anchors=(("svært uenig", "strongly disagree"),
+                                  ("svært enig", "strongly agree"))),
     Scale("satisfaction", "survey", tuple(f"satisfaction_{i}" for i in range(1, 6)), 4,
-          "Tilfredshet med oppfølgingen", "Satisfaction with follow-up"),
+          "Tilfredshet med oppfølgingen", "Satisfaction with follow-up",
+          anchors=(("svært misfornøyd", "very dissatisfied"), ("svært fornøyd", "very satisfied"))),
     Scale("participation", "survey", tuple(f"participation_{i}" for i in range(1, 5)), 3,
-          "Brukermedvirkning", "User participation"),
+          "Brukermedvirkning", "User participation", anchors=_DEGREE_NONE),
     Scale("arenas", "learning_survey", tuple(f"arenas_{i}" for i in range(1, 5)), 3,
           "Læringsarenaer", "Learning arenas"),
     Scale("sharing", "learning_survey", tuple(f"sharing_{i}" for i in range(1, 5)), 3,
@@ -440,11 +442,11 @@ SCALES: dict[str, Scale] = {s.name: s for s in (
     Scale("research", "learning_survey", tuple(f"research_{i}" for i in range(1, 5)), 3,
           "Forskningsbruk", "Use of research"),
     Scale("collaboration", "actor_survey", tuple(f"collaboration_{i}" for i in range(1, 6)), 4,
-          "Firepartssamarbeid", "Four-party collaboration"),
+          "Firepartssamarbeid", "Four-party collaboration", anchors=_DEGREE),
     Scale("learning", "actor_survey", tuple(f"learning_{i}" for i in range(1, 5)), 3,
-          "Læringssystem", "Learning system"),
+          "Læringssystem", "Learning system", anchors=_DEGREE),
     Scale("organisation", "actor_survey", tuple(f"organisation_{i}" for i in range(1, 5)), 3,
-          "Organisering", "Organisation"),
+          "Organisering", "Organisation", anchors=_DEGREE),
 )}
 
 SURVEY_SCALES = ("mastery", "satisfaction", "participation")
@@ -458,59 +460,3 @@ def arm_label(arm: str, language: str = "nb") -> str:
 
 def office_label(office: str, language: str = "nb") -> str:
     return OFFICE_CODES.get(office, (office, office))[0 if language != "en" else 1]
-
-
-# ---------------------------------------------------------------- the data dictionary
-
-KIND_LABEL = {
-    "id": ("id (tekst, minst 5 tegn med minst én bokstav)", "id (text, at least 5 characters with a letter)"),
-    "code": ("kode", "code"), "date": ("dato ÅÅÅÅ-MM-DD", "date YYYY-MM-DD"),
-    "int": ("heltall", "whole number"), "number": ("tall", "number"),
-    "binary": ("0/1", "0/1"), "item": ("spørsmål (heltall)", "item (whole number)"),
-    "text": ("tekst", "text"),
-}
-
-
-def dictionary(language: str = "nb") -> list[dict]:
-    """One row per variable of every contract file: the data dictionary (codebook) that the
-    validator checks against, for people."""
-    en = language == "en"
-    scale_of = {item: s for s in SCALES.values() for item in s.items}
-    rows = []
-    for spec in FILES.values():
-        for v in spec.variables:
-            codes = ""
-            if v.codes:
-                codes = "; ".join(f"{c} = {v.code_label(c, language)}" for c in v.codes)
-            rng = ""
-            if v.kind == "binary":
-                rng = "0–1"
-            elif v.low is not None:
-                rng = f"{v.low:g}–{v.high:g}"
-            missing = ("8 = " + MISSING_CODES[8]["en" if en else "nb"] + ", 9 = "
-                       + MISSING_CODES[9]["en" if en else "nb"]
-                       + (", empty" if en else ", tom celle")) if v.missing_codes else (
-                ("empty cell" if en else "tom celle") if v.nullable else
-                ("not allowed" if en else "ikke tillatt"))
-            scale = scale_of.get(v.name)
-            scale_txt = ""
-            if scale is not None:
-                scale_txt = scale.label(language)
-                if v.name in scale.reversed_items:
-                    scale_txt += " (reversed)" if en else " (snus)"
-            rows.append({
-                "file": spec.name, "required_file": spec.required, "variable": v.name,
-                "label": v.label(language), "type": KIND_LABEL[v.kind][1 if en else 0],
-                "range": rng, "codes": codes, "missing": missing, "scale": scale_txt,
-                "unique": v.unique,
-                "references": f"{v.references[0]}.{v.references[1]}" if v.references else "",
-            })
-    return rows
-
-
-def scale_rows(language: str = "nb") -> list[dict]:
-    """One row per scale: items, reversed items, the min-items rule."""
-    return [{"scale": s.name, "label": s.label(language), "file": s.file,
-             "items": ", ".join(s.items), "reversed": ", ".join(s.reversed_items) or "–",
-             "min_items": f"{s.min_items} / {len(s.items)}", "range": f"{s.low}–{s.high}"}
-            for s in SCALES.values()]

@@ -6,8 +6,20 @@ unequal allocation (about 60/40) to ``treatment`` and ``internal_control``, an
 ``external_control`` group at three reference offices, and the Ung@jobb and Sør-Trøndelag projects
 whose participants all receive their office's method (arm ``treatment``, not randomised).
 
+Calendar (the report specification's default): enrolment from 2014-01-01 to 2015-12-31, the
+participant survey's waves T0, T1 and T2 at enrolment and about 6 and 12 months later, the
+register extract (``outcomes.followup_date``, :data:`FOLLOWUP`) on 2017-06-30, which is also the
+final report's cut-off; the SE log and withdrawals run up to the extract. The learning survey
+(spring 2014 and 2016), the employer survey (2015-2016) and the actor survey (spring 2016 and
+2017) keep their own fieldwork calendars.
+
 Every effect that the analyses are meant to find is planted in one place, :data:`PLANTED`; the
 tests and the chapters' smoke tests compare against that dictionary, never against typed numbers.
+Among them a modest job-coach effect (``PLANTED["coach"]``): SE participants share a main coach
+(about 12 each), whose random intercept shifts their scale scores at T1 and T2 (SD 0.08-0.10 on
+the scale's metric) and whose participants' times to a first job are correlated (a Gaussian
+copula, correlation 0.10), so the chapters' coach-aware intervals are wider than the naive
+ones. Both effects have mean zero: the other planted values hold in expectation.
 The default data also exercise every guard of the report (see ``REPORT_SPEC.md``): an attrition
 flag in the final report (response at T2 below 0.70 in some arm), withdrawals before and after the
 interim cut-off 2015-10-31, and an office (``jobbhuset``) with fewer than 5 participants.
@@ -78,7 +90,12 @@ def _day(iso: str) -> int:
 ENROL_START = _day("2014-01-01")
 ENROL_END = _day("2015-12-31")
 INTERIM_CUTOFF = _day("2015-10-31")
-FOLLOWUP = _day("2016-12-31")  # register extract and final cut-off
+FOLLOWUP = _day("2017-06-30")  # register extract (followup_date) and final cut-off
+# The instruments with their own fieldwork keep their own calendars, whatever the extract date:
+# the employer survey (below), the learning survey (spring 2014 and 2016) and the actor survey
+# (spring 2016 and 2017, in demo_kor). Withdrawals, the participant survey, the SE log and
+# the register's first jobs run up to the extract.
+_EMPLOYER_SURVEY = (_day("2015-01-01"), _day("2016-12-31"))
 _DAYS_PER_YEAR = 365.25
 _WAVE_OFFSET = {"T0": 0, "T1": 183, "T2": 365}  # days after enrolment a wave is due
 _RESPONSE_WINDOW = 30  # a wave is answered 0-30 days after it is due
@@ -114,13 +131,16 @@ PLANTED: dict = {
     "time_to_work_hazard_ratio": _HAZARD_RATIO,
     # Annual hazards behind it, per arm (see above).
     "job_hazard_per_year": _JOB_HAZARD_PER_YEAR,
-    # Expected share with a first ordinary job by 2016-12-31 among those with an outcomes row,
-    # derived exactly from the hazards and the uniform enrolment 2014-01-01 .. 2015-12-31
-    # (about treatment 0.43, internal_control 0.30, external_control 0.28, other 0.35).
+    # Expected share with a first ordinary job by the register extract 2017-06-30 among those
+    # with an outcomes row, derived exactly from the hazards and the uniform enrolment
+    # 2014-01-01 .. 2015-12-31 (about treatment 0.51, internal_control 0.36, external_control
+    # 0.34, other 0.42). Every participant is followed at least 18 months, so the primary
+    # estimand's 12-month horizon is reached by all.
     "employment": {arm: _expected_job_share(h) for arm, h in _JOB_HAZARD_PER_YEAR.items()},
-    # Probability of answering each wave (before the calendar cut: a wave dated after
-    # 2016-12-31, or after a withdrawal, is not answered). Internal control falls below 0.70
-    # at T2, so the final report's "attrition" flag fires.
+    # Probability of answering each wave (before the calendar cut: a wave dated after the
+    # extract 2017-06-30, or after a withdrawal, is not answered; with enrolment up to
+    # 2015-12-31 every T2 falls before the extract). Internal control falls below 0.70 at T2,
+    # so the final report's "attrition" flag fires.
     "response": {
         "T0": {"treatment": 0.92, "internal_control": 0.90, "external_control": 0.88,
                "other_projects": 0.90},
@@ -155,6 +175,23 @@ PLANTED: dict = {
     "learning_change": {"arenas": 0.40, "sharing": 0.30, "research": 0.20},
     # SE log: contacts per participant-month (Poisson process over the follow-up).
     "se_contacts_per_month": 7.0,
+    # The job coaches: each SE participant (KLAR treatment) has a main coach with about
+    # `caseload` participants. A coach effect is planted in two places, both mean zero, so
+    # every expected value above holds (in expectation over the coaches):
+    # - `scale_sd`: SD of a random coach intercept added to the scale level at T1 and T2
+    #   (the same at both waves; not at T0), evenly spread over ±√3·SD in a random order so
+    #   that no item leaves the scale and the intercepts sum to zero. It is the coach SD that
+    #   a partially nested model of a wave's score recovers.
+    # - `job_correlation`: the time to a first job is correlated within a coach through a
+    #   Gaussian copula (correlation of the latent normal scores of two participants of one
+    #   coach); each participant's own time stays exponential with the arm's hazard, so the
+    #   shares and the hazard ratio above are unchanged, while some coaches' participants find
+    #   work sooner than others' (intra-coach correlation of "a job by the extract" about 0.06).
+    "coach": {
+        "caseload": 12,
+        "scale_sd": {"mastery": 0.08, "satisfaction": 0.10, "participation": 0.10},
+        "job_correlation": 0.10,
+    },
     # KOR session forms (Ung@jobb) and the actor survey: see pku_eval.demo_kor.
     "kor": demo_kor.PLANTED_KOR,
     "actors": demo_kor.PLANTED_ACTORS,
@@ -211,12 +248,13 @@ _SCALES = {
     # Latent levels are bounded (normal draws cut symmetrically at ±_Z_BOUND SD, so their mean is
     # unchanged) and item noise is uniform ±item_halfwidth; the parameters keep every item
     # inside the scale, so nothing is clipped and the planted changes hold exactly in the
-    # expected scale scores (checked in _likert).
-    "mastery": dict(items=7, low=1, high=4, mean=2.50, person_sd=0.30, occasion_sd=0.15,
+    # expected scale scores (checked in _likert). The baseline means leave room at the top for
+    # the largest planted change plus the largest coach intercept (√3 · PLANTED coach SD).
+    "mastery": dict(items=7, low=1, high=4, mean=2.35, person_sd=0.30, occasion_sd=0.15,
                     item_halfwidth=0.30, reversed=(1, 3, 4, 6, 7)),
-    "satisfaction": dict(items=5, low=1, high=5, mean=3.00, person_sd=0.45, occasion_sd=0.20,
+    "satisfaction": dict(items=5, low=1, high=5, mean=2.80, person_sd=0.45, occasion_sd=0.20,
                          item_halfwidth=0.25, reversed=()),
-    "participation": dict(items=4, low=1, high=5, mean=2.90, person_sd=0.45, occasion_sd=0.20,
+    "participation": dict(items=4, low=1, high=5, mean=2.70, person_sd=0.45, occasion_sd=0.20,
                           item_halfwidth=0.30, reversed=()),
 }
 _Z_BOUND = 2.0
@@ -237,7 +275,7 @@ _STATUS_PROBS = {True: (0.75, 0.08, 0.05, 0.07, 0.00, 0.00, 0.05),
                  False: (0.00, 0.10, 0.07, 0.50, 0.15, 0.08, 0.10)}
 _OUTCOME_SHARE = 0.93
 
-_CASELOAD = 12  # SE participants per job coach
+_CASELOAD = PLANTED["coach"]["caseload"]  # SE participants per job coach
 _SUBSTITUTE_COACH = 0.05
 _COUNTERPARTS = ("participant", "employer", "both", "other_service")
 _COUNTERPART_PROBS = (  # by SE stage 1..5: employer contact grows with the stage
@@ -300,8 +338,10 @@ def generate(
     Notes
     -----
     The planted effects are in :data:`PLANTED`. A latent first-job day per participant
-    (exponential time to event, hazard by arm) drives ``outcomes``, the survey's employment
-    item and SE stage 5 in ``se_log``, so the tables tell one consistent story.
+    (exponential time to event, hazard by arm, correlated within a job coach) drives
+    ``outcomes``, the survey's employment item and SE stage 5 in ``se_log``, so the tables
+    tell one consistent story. Each SE participant's main coach in ``se_log`` is the coach
+    whose planted effects (``PLANTED["coach"]``) act on their scale scores and first job.
 
     Examples
     --------
@@ -311,20 +351,22 @@ def generate(
     """
     n = _check_int("participants", participants, MIN_PARTICIPANTS)
     seed = _check_int("seed", seed, 0)
-    streams = np.random.SeedSequence(seed).spawn(len(TABLES) + 1)
+    streams = np.random.SeedSequence(seed).spawn(len(TABLES) + 2)
     # the streams of version 1's seven tables and "first_job" keep their places (0-7), so that
-    # adding a table leaves the others' bytes unchanged
+    # adding a table leaves the others' bytes unchanged; "coach" (the coach effects) came last
     rng = {name: np.random.default_rng(s)
-           for name, s in zip((*TABLES[:7], "first_job", *TABLES[7:]), streams)}
+           for name, s in zip((*TABLES[:7], "first_job", *TABLES[7:], "coach"), streams)}
 
     offices = OFFICES.copy()
     people = _participants(rng["participants"], n)
-    job_day = _first_job_day(rng["first_job"], people)
+    coaches = _main_coaches(people)
+    scale_effect, job_effect = _coach_effects(rng["coach"], coaches)
+    job_day = _first_job_day(rng["first_job"], people, job_effect)
     tables = {
         "offices": offices,
         "participants": people,
-        "survey": _survey(rng["survey"], people, job_day),
-        "se_log": _se_log(rng["se_log"], people, job_day),
+        "survey": _survey(rng["survey"], people, job_day, scale_effect),
+        "se_log": _se_log(rng["se_log"], people, job_day, coaches),
         "outcomes": _outcomes(rng["outcomes"], people, job_day),
         "learning_survey": _learning_survey(rng["learning_survey"]),
         "employer_survey": _employer_survey(rng["employer_survey"], people),
@@ -423,11 +465,13 @@ def _participants(rng: np.random.Generator, n: int) -> pd.DataFrame:
     })
 
 
-def _survey(rng: np.random.Generator, people: pd.DataFrame, job_day: np.ndarray) -> pd.DataFrame:
+def _survey(rng: np.random.Generator, people: pd.DataFrame, job_day: np.ndarray,
+            coach_effect: dict[str, np.ndarray]) -> pd.DataFrame:
     """Participant questionnaire, long format: one row per participant and answered wave.
 
     Each scale has one latent level per participant and wave (person level + planted change
-    for the wave and group + occasion noise); its items are that level plus item noise,
+    for the wave and group + occasion noise, + the coach intercept ``coach_effect[scale]`` of
+    an SE participant at T1 and T2); its items are that level plus item noise,
     rounded (see :func:`_likert`), so the items correlate as one factor. Health and life
     satisfaction follow the mastery level; employment follows the latent first-job day.
     """
@@ -447,6 +491,7 @@ def _survey(rng: np.random.Generator, people: pd.DataFrame, job_day: np.ndarray)
         for w in (1, 2):
             planted = {g: c[waves[w]] for g, c in PLANTED["scale_change"][scale].items()}
             change[wave == w] = _lookup(planted, group[wave == w])
+        change += np.where(wave > 0, coach_effect[scale][who], 0.0)
         level[scale] = person[who] + change + spec["occasion_sd"] * _bounded_z(rng, rows)
         items = _likert(rng, level[scale], spec["items"], spec["low"], spec["high"],
                         spec["item_halfwidth"])
@@ -469,8 +514,8 @@ def _answered_waves(rng: np.random.Generator,
     """Participant row, wave index (0 = T0) and response day of each answered wave.
 
     A wave is answered 0-30 days after it is due, with the probability in
-    ``PLANTED["response"]``, and only if that day is not after 2016-12-31 nor after the
-    participant's withdrawal. Sorted by participant and wave.
+    ``PLANTED["response"]``, and only if that day is not after the register extract
+    (:data:`FOLLOWUP`) nor after the participant's withdrawal. Sorted by participant and wave.
     """
     n = len(people)
     enrolled = _day_numbers(people["enrolled_date"])
@@ -489,18 +534,20 @@ def _answered_waves(rng: np.random.Generator,
     return who[order], wave[order], date[order]
 
 
-def _se_log(rng: np.random.Generator, people: pd.DataFrame, job_day: np.ndarray) -> pd.DataFrame:
+def _se_log(rng: np.random.Generator, people: pd.DataFrame, job_day: np.ndarray,
+            coaches: tuple[np.ndarray, np.ndarray, np.ndarray, int]) -> pd.DataFrame:
     """Job coaches' contact log for treatment participants at offices whose method is SE.
 
     Contacts are a Poisson process at ``PLANTED["se_contacts_per_month"]`` from enrolment to
     the end of follow-up or the withdrawal (see :func:`_se_contacts`); the counterpart depends on
-    the SE stage, the contact type on the counterpart, the minutes on the contact type.
+    the SE stage, the contact type on the counterpart, the minutes on the contact type. The
+    coach is the participant's main coach (:func:`_main_coaches`) or a substitute.
     """
     se_offices = OFFICES.loc[OFFICES["method"] == "se", "office"]
     keep = ((people["arm"] == "treatment") & people["office"].isin(se_offices)).to_numpy()
     sub = people[keep]
     owner, date, stage = _se_contacts(rng, sub, job_day[keep])
-    coach = _coaches(rng, sub["office"].to_numpy(), owner)
+    coach = _coaches(rng, tuple(a[keep] for a in coaches[:3]), coaches[3], owner)
     counterpart = _draw_by(rng, _COUNTERPART_PROBS, stage - 1)
     contact_type = _draw_by(rng, _CONTACT_TYPE_PROBS, counterpart)
     low, high = np.array(_MINUTES).T
@@ -547,7 +594,8 @@ def _se_contacts(rng: np.random.Generator, sub: pd.DataFrame,
 
 def _outcomes(rng: np.random.Generator, people: pd.DataFrame,
               job_day: np.ndarray) -> pd.DataFrame:
-    """Register extract at 2016-12-31 for about 95% of participants (the rest are missing)."""
+    """Register extract at :data:`FOLLOWUP` (2017-06-30) for about 93% of participants (the rest
+    are missing)."""
     n = len(people)
     has_row = rng.random(n) < _OUTCOME_SHARE
     employed = job_day <= FOLLOWUP
@@ -617,7 +665,8 @@ def _learning_survey(rng: np.random.Generator) -> pd.DataFrame:
 
 
 def _employer_survey(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataFrame:
-    """Employers who hosted SE participants, about 0.27 per SE participant (~50 at default)."""
+    """Employers who hosted SE participants, about 0.27 per SE participant (~50 at default),
+    answering between 2015-01-01 and 2016-12-31 (their own fieldwork, before the extract)."""
     se_offices = OFFICES.loc[OFFICES["method"] == "se", "office"].to_numpy()
     se_people = people.loc[(people["arm"] == "treatment") & people["office"].isin(se_offices),
                            "office"]
@@ -628,8 +677,8 @@ def _employer_survey(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataF
     columns = {
         "employer_id": _ids("E", n, 4),
         "office": _draw(rng, tuple(se_offices), weights / weights.sum(), n),
-        "response_date": _dates(np.sort(rng.integers(_day("2015-01-01"), _day("2016-12-31") + 1,
-                                                     n))),
+        "response_date": _dates(np.sort(rng.integers(_EMPLOYER_SURVEY[0],
+                                                     _EMPLOYER_SURVEY[1] + 1, n))),
         "sector": np.where(rng.random(n) < 0.7, "private", "public").astype(object),
         "size": _draw(rng, ("1-9", "10-49", "50-249", "250+"), (0.35, 0.35, 0.20, 0.10), n),
     }
@@ -675,9 +724,10 @@ def _allocate(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _withdrawals(rng: np.random.Generator, enrolled: np.ndarray, arm: np.ndarray) -> np.ndarray:
-    """Day of withdrawn consent (``-1`` = not withdrawn), after enrolment, up to 2016-12-31.
+    """Day of withdrawn consent (``-1`` = not withdrawn), after enrolment, up to the register
+    extract (:data:`FOLLOWUP`, 2017-06-30).
 
-    About 2.5% withdraw at a uniform day between enrolment and 2016-12-31. So that both cases
+    About 2.5% withdraw at a uniform day between enrolment and the extract. So that both cases
     occur, at least ``_FORCED_WITHDRAWALS`` withdrawals fall on or before the interim cut-off,
     and at least as many after it among people enrolled before it.
     """
@@ -703,14 +753,28 @@ def _withdrawals(rng: np.random.Generator, enrolled: np.ndarray, arm: np.ndarray
     return withdrawn
 
 
-def _first_job_day(rng: np.random.Generator, people: pd.DataFrame) -> np.ndarray:
+def _first_job_day(rng: np.random.Generator, people: pd.DataFrame,
+                   coach_score: np.ndarray) -> np.ndarray:
     """Latent day of the first ordinary job (may lie after follow-up: then censored).
 
     Exponential time to event with the annual hazard of the participant's group in
-    ``PLANTED["job_hazard_per_year"]``; at least one day after enrolment.
+    ``PLANTED["job_hazard_per_year"]``; at least one day after enrolment. For an SE participant
+    (``coach_score`` not NaN: their coach's standard normal score) the time's normal score
+    ``z`` becomes ``√ρ·coach_score + √(1−ρ)·z`` (a Gaussian copula, ρ =
+    ``PLANTED["coach"]["job_correlation"]``): still standard normal, so the time stays
+    exponential with the same hazard, but correlated within a coach.
     """
+    from scipy.special import log_ndtr, ndtri
+
     hazard = _lookup(PLANTED["job_hazard_per_year"], _planted_group(people))
     years = rng.exponential(1.0 / hazard)
+    se = ~np.isnan(coach_score)
+    if se.any():
+        rho = PLANTED["coach"]["job_correlation"]
+        # the time's survival probability exp(-hazard·t) = Φ(-z), on the log scale for precision
+        z = -ndtri(np.exp(-years[se] * hazard[se]))
+        z = np.sqrt(rho) * coach_score[se] + np.sqrt(1.0 - rho) * z
+        years[se] = -log_ndtr(-z) / hazard[se]
     days = np.maximum(1, np.ceil(np.minimum(years, 100.0) * _DAYS_PER_YEAR)).astype(np.int64)
     return _day_numbers(people["enrolled_date"]) + days
 
@@ -735,24 +799,69 @@ def _employment_items(rng: np.random.Generator, has_job: np.ndarray) -> dict[str
     return {"employment": employment, "hours_per_week": _int_column(hours)}
 
 
-def _coaches(rng: np.random.Generator, office: np.ndarray, owner: np.ndarray) -> np.ndarray:
-    """Coach id of each log row.
+def _main_coaches(people: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Main coach of each participant (``-1`` if not an SE participant), the first coach of
+    their office, the number of coaches there, and the number of coaches in all.
 
-    Each SE office has ``round(participants / _CASELOAD)`` coaches (at least one); participants
-    are assigned in turn in enrolment order; ``_SUBSTITUTE_COACH`` of contacts are made by a
-    colleague at the same office.
+    SE participants are the treatment arm at offices whose method is SE. Each SE office has
+    ``round(participants / _CASELOAD)`` coaches (at least one); participants are assigned in
+    turn in enrolment order (no random draw).
     """
-    coach = np.zeros(len(office), dtype=np.int64)
-    first = np.zeros(len(office), dtype=np.int64)
-    size = np.ones(len(office), dtype=np.int64)
+    n = len(people)
+    se_offices = OFFICES.loc[OFFICES["method"] == "se", "office"]
+    office = people["office"].to_numpy()
+    se = ((people["arm"] == "treatment") & people["office"].isin(se_offices)).to_numpy()
+    coach = np.full(n, -1, dtype=np.int64)
+    first = np.zeros(n, dtype=np.int64)
+    size = np.ones(n, dtype=np.int64)
     total = 0
     for name in OFFICES["office"]:
-        at = np.flatnonzero(office == name)
+        at = np.flatnonzero(se & (office == name))
         if len(at) == 0:
             continue
         k = max(1, round(len(at) / _CASELOAD))
         coach[at], first[at], size[at] = total + np.arange(len(at)) % k, total, k
         total += k
+    return coach, first, size, total
+
+
+def _coach_effects(rng: np.random.Generator, coaches: tuple) -> tuple[dict, np.ndarray]:
+    """The planted coach effects per participant: the scale intercepts (``0`` if no coach) and
+    the coach's standard normal score of the first-job copula (NaN if no coach).
+
+    Both have mean exactly zero over the coaches, so that the coaches as a whole do not shift
+    the planted means and shares of a sample (only unequal caseloads and response do, a
+    little); each coach's effect still has mean zero over samples:
+
+    - the scale intercepts: the ``k`` coaches get the values ``√3·((2i+1)/k − 1)``,
+      ``i = 0..k−1`` (evenly spaced on ±√3: SD √(1 − 1/k²) ≈ 1, bounded) in a random order,
+      scaled by each scale's ``PLANTED["coach"]["scale_sd"]`` (a good coach helps on every
+      scale);
+    - the first-job scores: ``k`` standard normal draws minus their mean, times ``√(k/(k−1))``:
+      each still exactly standard normal, so each participant's time stays exponential with
+      the arm's hazard (:func:`_first_job_day`).
+    """
+    coach, _, _, total = coaches
+    has = coach >= 0
+    shape = rng.permutation(np.sqrt(3.0) * ((2 * np.arange(total) + 1) / max(total, 1) - 1))
+    score = rng.standard_normal(total)
+    if total >= 2:
+        score = (score - score.mean()) * np.sqrt(total / (total - 1))
+    scales = {scale: np.where(has, sd * shape[np.maximum(coach, 0)], 0.0) if total
+              else np.zeros(len(coach))
+              for scale, sd in PLANTED["coach"]["scale_sd"].items()}
+    job = np.where(has, score[np.maximum(coach, 0)], np.nan) if total \
+        else np.full(len(coach), np.nan)
+    return scales, job
+
+
+def _coaches(rng: np.random.Generator, main: tuple[np.ndarray, np.ndarray, np.ndarray],
+             total: int, owner: np.ndarray) -> np.ndarray:
+    """Coach id of each log row: the owner's main coach (``main``: coach, first coach of the
+    office and coaches there per log participant, from :func:`_main_coaches`), except that
+    ``_SUBSTITUTE_COACH`` of contacts are made by a colleague at the same office.
+    """
+    coach, first, size = main
     row_coach = coach[owner]
     substitute = np.flatnonzero(rng.random(len(owner)) < _SUBSTITUTE_COACH)
     by = owner[substitute]

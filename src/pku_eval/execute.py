@@ -78,6 +78,39 @@ def default_scrub(*paths: tuple[Path | str, str]) -> tuple[tuple[str, str], ...]
     return tuple(pairs)
 
 
+#: Optional modules that the libraries of a build process try to import and that the build
+#: never uses, left out (``None`` in ``sys.modules`` makes their import fail as if they were
+#: not installed): jsonschema's checker of the ``iri`` format (``rfc3987_syntax`` builds a
+#: grammar when imported: 2 s and 16 MB in each process that imports nbformat; nbformat's
+#: schemas use no format checker), and papermill's HDFS support (``pyarrow.fs``: numpy and
+#: pyarrow, 25 MB in each worker; the build reads and writes local files only).
+UNUSED = {"rfc3987_syntax": ("main", "worker"), "pyarrow.fs": ("worker",)}
+
+
+def lean_imports(role: str = "worker") -> None:
+    """Leave out :data:`UNUSED` in a build process (``role``: "main" or "worker"); never in
+    a kernel, which imports what a cold one does."""
+    import sys
+
+    for name, roles in UNUSED.items():
+        if role in roles:
+            sys.modules.setdefault(name, None)  # type: ignore[assignment]
+
+
+def give_back() -> None:
+    """Return to the system the memory a finished chapter's notebook held in this worker
+    (the allocator keeps freed memory otherwise, and the worker waits for the next chapter
+    while other chapters' kernels run)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def warm_worker() -> None:
     """Import what running a chapter needs (submitted once per worker while the data are
     prepared, so that the first chapter does not wait for it)."""
@@ -136,6 +169,7 @@ def run_chapter(task: ChapterTask) -> ChapterOutcome:
     tail = []
     if not outcome.ok:
         tail = Path(task.log_file).read_text(encoding="utf-8", errors="replace").splitlines()
+    give_back()
     return ChapterOutcome(outcome.name, end - start, outcome.ok, outcome.cell, outcome.message,
                           outcome.traceback, tail[-20:], stages, True in manager.launched,
                           next((str(r) for r in manager.launched if r is not True), ""))

@@ -36,6 +36,7 @@ class RawFile:
     sha256: str
     frame: pd.DataFrame | None   # None when the file could not be read
     dialect: str | None = None   # how it was read, e.g. "CSV, ';'-separated, decimal comma, …"
+    reading: dict | None = None  # the same, one field each (what the provenance records)
 
     @property
     def filename(self) -> str:
@@ -77,7 +78,26 @@ def read_file(name: str, path: Path, entry=None) -> tuple[RawFile, list[Problem]
         dialect += f", mapped onto '{name}' by mapping.yml"
     problems.append(Problem(path.name, None, None, None, f"{READ_AS}{dialect}",
                             severity="notice"))
-    return RawFile(name, path, digest, frame, dialect), problems
+    return RawFile(name, path, digest, frame, dialect, reading(path, info, entry)), problems
+
+
+def reading(path: Path, info: dict, entry=None) -> dict:
+    """How a file was read, one field each (the report's provenance appendix shows them per
+    contract file): the file, its format, separator, decimal mark, encoding, line endings,
+    sheet and header row, and the mapping applied (None where it does not apply)."""
+    csv = info.get("format") == "CSV"
+    mapping = None
+    if entry is not None:
+        mapping = {"line": entry.line, "renamed": len(entry.rename),
+                   "recoded": len(entry.recode), "sheet": entry.sheet}
+    return {"file": Path(path).name, "format": info.get("format"),
+            "separator": info.get("sep") if csv else None,
+            "decimal": info.get("decimal") if csv else None,
+            "encoding": info.get("encoding_code") if csv else None,  # utf8, utf8_bom, …
+            "line_endings": info.get("newline") if csv else None,
+            "sheet": info.get("sheet_read"),
+            "header_row": info.get("header_row") if info.get("format") != "SPSS .sav" else None,
+            "mapping": mapping}
 
 
 def describe(info: dict) -> str:
@@ -123,7 +143,8 @@ def _read_csv(path: Path, expected: set[str] = frozenset(),
             "encoding": {"utf-8": "UTF-8 with BOM" if bom else "UTF-8",
                          "ascii": "ASCII (UTF-8 and Windows-1252 alike)",
                          "cp1252": "Windows-1252"}[encoding],
-            "newline": _newlines(text), "header_row": 1}
+            "newline": _newlines(text), "header_row": 1,
+            "encoding_code": {"utf-8": "utf8_bom" if bom else "utf8"}.get(encoding, encoding)}
     first = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     names = [n.strip() if not n.strip() else n for n in first]
     while names and not names[-1]:   # trailing empty header cells (Excel's ";;")
@@ -346,6 +367,7 @@ def _read_xlsx(path: Path, expected: set[str] = frozenset(),
             last = len(empty) - int(np.argmin(empty[::-1])) if not empty.all() else 0
             text = text.iloc[:last].reset_index(drop=True)
     return text, problems, {"format": "Excel workbook", "sheet": ws.title if sheet else None,
+                            "sheet_read": ws.title,
                             "header_row": head + 1, "date_cells": dates,
                             "data_row": head + 2}
 

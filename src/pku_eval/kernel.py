@@ -43,15 +43,30 @@ from typing import ClassVar
 #: environment in any case.
 IMPORT_ENV = ("PKU_EVAL_", "PYTHON", "MPL", "OMP_", "OPENBLAS", "MKL_", "NUMEXPR", "KMP_",
               "LC_", "LANG", "TZ", "HOME", "XDG_", "JUPYTER", "IPYTHON", "PANDAS", "NUMPY",
-              "SCIPY", "ARROW", "TMPDIR", "GOTO", "VECLIB", "BLIS")
+              "SCIPY", "ARROW", "TMPDIR", "GOTO", "VECLIB", "BLIS", "PYDEVD", "DEBUGPY")
 #: ipykernel's default for the matplotlib backend (``IPKernelApp.init_gui_pylab``): set before
 #: matplotlib is imported, as in a cold kernel where the chapter imports it after the kernel
 #: started.
 INLINE = "module://matplotlib_inline.backend_inline"
-#: What the server imports (each on its own: one that fails is left to the kernel to import).
+#: What the server imports (each on its own: one that fails is left to the kernel to import):
+#: the libraries and, so that no kernel holds a private copy of them, what every kernel imports
+#: when it starts (the debugger, pdb, the history's sqlite3) and when it reads the store.
 HEAVY = ("numpy", "pandas", "pyarrow", "pyarrow.parquet", "scipy.stats", "scipy.optimize",
          "matplotlib", "matplotlib.pyplot", "statsmodels.api", "statsmodels.formula.api",
-         "lifelines", "yaml", "babel.numbers", "IPython", "ipykernel.kernelapp")
+         "lifelines", "yaml", "babel.numbers", "babel.dates", "IPython", "ipykernel.kernelapp",
+         "ipykernel.debugger", "pdb", "sqlite3", "pyarrow.dataset", "pyarrow.pandas_compat",
+         "pandas.core.reshape.reshape", "pku_eval.store", "pku_eval.privacy")
+#: Set in the build's environment before its processes start (the kernels get it, warm or
+#: cold, and so does the data preparation): Arrow's default memory pool (mimalloc) keeps about
+#: 35 MB of every process that read Parquet; the system allocator gives it back. It changes no
+#: value, only where Arrow's buffers live.
+MEMORY_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+
+
+def memory_env() -> None:
+    """:data:`MEMORY_ENV` in this process's environment (a value the user set is kept)."""
+    for name, value in MEMORY_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 def enabled() -> bool:
@@ -70,6 +85,7 @@ class KernelServer:
         self.folder = tempfile.mkdtemp(prefix="pku-eval-ks-")  # private (0700)
         self.path = str(Path(self.folder) / "socket")
         self.started = time.perf_counter()
+        memory_env()  # the server's kernels and this process's workers see the same
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pku_eval.kernel", self.path, str(os.getpid())],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

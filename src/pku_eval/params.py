@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import reprlib
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 from pathlib import Path
 
 import yaml
@@ -114,6 +115,29 @@ class AnalysisPlan:
     primary: str = "employment"
     horizon_months: int = 12
 
+    #: The family of secondary comparisons of the randomised arms, Holm-adjusted together:
+    #: (results.json path of the estimate, path of its Holm-adjusted p-value). ``{scale}``
+    #: runs over the survey scales, ``{wave}`` is the last wave of the params. The primary
+    #: estimate is not in it; every other test of the report is exploratory.
+    SECONDARY: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("employment.risk_difference", "employment.risk_difference_p_value_holm"),
+        ("time_to_work.hazard_ratio", "time_to_work.hazard_ratio_p_value_holm"),
+        ("scales.{scale}.arm_by_wave.{wave}", "scales.{scale}.arm_by_wave_p_value_holm.{wave}"),
+    )
+
+    def secondary_family(self, waves, scales) -> list[tuple[str, str]]:
+        """:data:`SECONDARY` for a report: (estimate path, Holm path) pairs, ``{scale}`` over
+        ``scales``, ``{wave}`` the last of ``waves`` after T0 (no scale pair without one)."""
+        later = [w for w in waves if w != "T0"]
+        pairs = []
+        for estimate, adjusted in self.SECONDARY:
+            if "{scale}" not in estimate:
+                pairs.append((estimate, adjusted))
+            elif later:
+                pairs += [(estimate.format(scale=s, wave=later[-1]),
+                           adjusted.format(scale=s, wave=later[-1])) for s in scales]
+        return pairs
+
     @property
     def horizon_days(self) -> float:
         """The horizon in days after enrolment (months × 30.4375; 365.25 for 12 months)."""
@@ -134,6 +158,7 @@ class Params:
     compare_with: str | None = None
     filter: dict | None = None
     analysis_plan: AnalysisPlan = field(default_factory=AnalysisPlan)
+    title_en: str | None = None       # the title of the report in English (optional)
 
     def notebook_parameters(self) -> dict:
         """The params as papermill parameters (plain JSON types)."""
@@ -163,6 +188,7 @@ _KEYS = {
     "compare_with": "a path to an interim results.json (ending in .json), or empty",
     "filter": "a mapping {project: <code>} or {office: <code>}, the code " + _PLAIN_NAME,
     "analysis_plan": "a mapping with primary (employment) and horizon_months (1 to 120)",
+    "title_en": "text (the title when language is en), or empty",
 }
 
 
@@ -204,6 +230,11 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             out["title"] = raw["title"]
         else:
             bad("title", raw["title"])
+    if raw.get("title_en") is not None:
+        if isinstance(raw["title_en"], str) and raw["title_en"].strip():
+            out["title_en"] = raw["title_en"]
+        else:
+            bad("title_en", raw["title_en"])
     if "cutoff_date" in raw:
         v = raw["cutoff_date"]
         if isinstance(v, dt.date) and not isinstance(v, dt.datetime):

@@ -25,6 +25,19 @@ ARM_HATCH = {"treatment": "", "internal_control": "//", "external_control": ".."
 ARM_MARKER = {"treatment": "o", "internal_control": "s", "external_control": "^", "all": "D"}
 ARM_LINESTYLE = {"treatment": "-", "internal_control": "--", "external_control": ":", "all": "-."}
 
+#: The county projects (Okabe–Ito, after the arms' three colours: a figure shows projects or
+#: arms, never both).
+PROJECT_COLOURS = {"klar": "#0072B2", "ungjobb": "#E69F00", "sortrondelag": "#009E73"}
+PROJECT_MARKER = {"klar": "o", "ungjobb": "s", "sortrondelag": "D"}
+#: Offices or other unordered groups beyond three (Okabe–Ito, black last), with
+#: :data:`GROUP_LINESTYLES` cycling alongside so that lines stay apart in greyscale.
+GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                 "#F0E442", "#000000")
+GROUP_LINESTYLES = ("-", "--", ":", "-.")
+#: Ordered categories that are not answers (e.g. the five SE stages), from the first to the
+#: last: one hue, light to dark (ColorBrewer Blues), so that the order reads off the lightness.
+ORDERED = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+
 #: Answer categories, from the lowest to the highest (ColorBrewer PuOr; neutral light grey).
 LIKERT_LOW = ("#b35806", "#f1a340")
 LIKERT_NEUTRAL = "#dcdcdc"
@@ -57,6 +70,20 @@ def likert_colours(low: int, high: int) -> dict[int, str]:
     if len(values) % 2:
         colours[values[half]] = LIKERT_NEUTRAL
     return colours
+
+
+def ordered_colours(n: int) -> list[str]:
+    """Colours of ``n`` ordered categories (at most 5), light to dark, evenly spread.
+
+    >>> ordered_colours(5) == list(ORDERED), ordered_colours(2)
+    (True, ['#c6dbef', '#08519c'])
+    """
+    if not 1 <= n <= len(ORDERED):
+        raise ValueError(f"{n} ordered categories have no palette (1 to {len(ORDERED)})")
+    if n == 1:
+        return [ORDERED[-1]]
+    step = (len(ORDERED) - 1) / (n - 1)
+    return [ORDERED[round(i * step)] for i in range(n)]
 
 
 def likert_shares(counts, policy) -> tuple[np.ndarray | None, np.ndarray]:

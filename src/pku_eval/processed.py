@@ -31,6 +31,14 @@ class ProcessedStage:
 
         return read_fingerprints(self.ensure())
 
+    def reading(self) -> dict:
+        """How each contract file was read (contract name -> :func:`pku_eval.io.reading`),
+        as the processed data record it: the provenance appendix shows it."""
+        import json
+
+        meta = json.loads((self.ensure() / "meta.json").read_text(encoding="utf-8"))
+        return meta.get("reading") or {}
+
     def ensure(self) -> Path:
         with self._lock:
             if not (self.folder / "meta.json").exists():

@@ -1,5 +1,6 @@
 """Assembling the report: executed chapter notebooks → one self-contained HTML file with a
-title page, a static table of contents and a provenance appendix."""
+title page, a static table of contents, the appendices (glossary, references, lists of tables
+and figures: pku_eval.appendices) and a provenance appendix."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import nbformat
 import yaml
 
 from . import __version__, config
+from .appendices import glossary_html, link_citations, lists_html, references_html
 from .params import Params
 from .text import fmt_date, t
 
 HEADING = re.compile(
     r'<h([23]) class="pku-(chapter|section)" id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+ANY_TABLE = re.compile(r"<table(\s[^>]*)?>(.*?)</table>", re.DOTALL)  # with attributes too
 CELL = re.compile(r"<t([dh])([^>]*)>(.*?)</t\1>", re.DOTALL)
 ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
 
@@ -95,9 +98,9 @@ def stackable_tables(body: str) -> str:
     explicit ARIA roles, so that a screen reader still reads a table when CSS lays it out as
     blocks."""
     def one(m: re.Match) -> str:
-        inner = m.group(1)
+        attrs, inner = m.group(1) or "", m.group(2)
         head = re.search(r"<thead>(.*?)</thead>", inner, re.DOTALL)
-        if head is None:
+        if head is None or "role=" in attrs:
             return m.group(0)
         headers = [html.escape(html.unescape(_plain(c)), quote=True)
                    for c in _cells(head.group(1))]
@@ -118,9 +121,9 @@ def stackable_tables(body: str) -> str:
         inner = ROW.sub(row, inner)
         inner = inner.replace("<thead>", '<thead role="rowgroup">').replace(
             "<tbody>", '<tbody role="rowgroup">')
-        return f'<table role="table">{inner}</table>'
+        return f'<table{attrs} role="table">{inner}</table>'
 
-    return TABLE.sub(one, body)
+    return ANY_TABLE.sub(one, body)
 
 
 def static_document(body: str) -> str:
@@ -196,8 +199,50 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def reading_html(reading: dict | None, language: str) -> str:
+    """How each contract file was read (:func:`pku_eval.io.reading`, as the processed data
+    record it): the file, format, separator, decimal mark, encoding, line endings, sheet and
+    header row, and the mapping applied; empty without a record."""
+    if not reading:
+        return ""
+    from .codebook import FILES
+
+    lang = language
+
+    def cell(v) -> str:
+        return "–" if v in (None, "") else html.escape(str(v))
+
+    rows = []
+    for name in [n for n in FILES if n in reading] + sorted(set(reading) - set(FILES)):
+        r = reading[name]
+        sep, decimal, m = r.get("separator"), r.get("decimal"), r.get("mapping")
+        enc = r.get("encoding")  # utf8, utf8_bom, cp1252 or ascii
+        sheet = ", ".join(x for x in (
+            t("prov_sheet", lang, sheet=r["sheet"]) if r.get("sheet") else "",
+            t("prov_header_row", lang, row=r["header_row"]) if r.get("header_row") else "")
+            if x)
+        mapping = t("prov_mapping", lang, line=m["line"], renamed=m["renamed"],
+                    recoded=m["recoded"]) if m else None
+        rows.append(
+            f"<tr><td><code>{html.escape(name)}</code></td>"
+            f"<td><code>{html.escape(str(r.get('file', '')))}</code></td>"
+            f"<td>{cell(r.get('format'))}</td>"
+            f"<td>{f'<code>{html.escape(sep)}</code>' if sep else '–'}</td>"
+            f"<td>{cell(t(f'prov_decimal_{decimal}', lang) if decimal else None)}</td>"
+            f"<td>{cell(t(f'prov_encoding_{enc}', lang) if enc else None)}</td>"
+            f"<td>{cell(r.get('line_endings') if r.get('line_endings') != 'no' else None)}</td>"
+            f"<td>{cell(sheet)}</td><td>{cell(mapping)}</td></tr>")
+    head = "".join(f'<th scope="col">{html.escape(t(k, lang))}</th>' for k in (
+        "prov_col_contract", "prov_col_file", "prov_col_format", "prov_col_separator",
+        "prov_col_decimal", "prov_col_encoding", "prov_col_newline", "prov_col_sheet",
+        "prov_col_mapping"))
+    return (f'<h3>{html.escape(t("prov_reading", lang))}</h3>'
+            f'<table class="pku-reading"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
 def appendix_html(params: Params, sha256: dict[str, str], durations: dict[str, float],
-                  built: str, language: str, number: int) -> str:
+                  built: str, language: str, number: int, reading: dict | None = None) -> str:
     commit, dirty = git_state()
     lang = language
     rows = "".join(f"<tr><td><code>{html.escape(f)}</code></td><td><code>{h}</code></td></tr>"
@@ -220,8 +265,23 @@ def appendix_html(params: Params, sha256: dict[str, str], durations: dict[str, f
         f'<h3>{html.escape(t("prov_chapters", lang))}</h3><table><tbody>{ch}</tbody></table>'
         f'<h3>{html.escape(t("prov_params", lang))}</h3><pre>{html.escape(params_yaml)}</pre>'
         f'<h3>{html.escape(t("prov_data", lang))}</h3><table><tbody>{rows}</tbody></table>'
+        f"{reading_html(reading, lang)}"
         f'<h3>{html.escape(t("prov_packages", lang))}</h3><table><tbody>{pk}</tbody></table>'
         "</section>")
+
+
+def base_title(params: Params) -> str:
+    """The title in the report's language: ``title``; in an English report ``title_en`` when
+    given, else the English default when ``title`` is the shipped Norwegian default of its
+    stage (the catalogues hold both), else ``title`` as written."""
+    if params.language != "en":
+        return params.title
+    if params.title_en:
+        return params.title_en
+    key = f"default_title_{params.stage}"
+    if params.title.strip() == t(key, "nb"):
+        return t(key, "en")
+    return params.title
 
 
 def report_title(params: Params) -> str:
@@ -229,7 +289,7 @@ def report_title(params: Params) -> str:
     from .codebook import OFFICES, office_label
 
     lang = params.language
-    title = params.title
+    title = base_title(params)
     for key, code in (params.filter or {}).items():
         if key == "project":
             name = OFFICES.var("project").code_label(str(code), lang)
@@ -256,10 +316,11 @@ def page_css(language: str) -> str:
 
 def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
            durations: dict[str, float], built: str, *, demo: bool = False,
-           data_label: str | None = None) -> str:
+           data_label: str | None = None, reading: dict | None = None) -> str:
     """The report as one HTML string. ``demo``: built on demo data (the data folder carries
     the demo marker): DEMO on the title page and in the header of every screen and page.
-    ``data_label``: the data folder's name, shown as the data source of real data."""
+    ``data_label``: the data folder's name, shown as the data source of real data.
+    ``reading``: how each contract file was read (the provenance appendix shows it)."""
     from nbconvert import HTMLExporter
 
     from .version import version_string
@@ -299,9 +360,12 @@ def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
         "demo_notice": t("demo_notice", lang),
     }}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    appendix = appendix_html(params, sha256, durations, built, lang, len(notebooks) + 1)
+    n = len(notebooks)
+    appendix = (glossary_html(lang, n + 1) + references_html(lang, n + 2) + "<!--PKU-LISTS-->"
+                + appendix_html(params, sha256, durations, built, lang, n + 4, reading))
     body = body.replace("<!--PKU-APPENDIX-->", appendix, 1)
+    body = body.replace("<!--PKU-LISTS-->", lists_html(body, lang, n + 3), 1)
     body = body.replace("<!--PKU-SUMMARY-->",
                         front_summary(body, summary_number(notebooks), lang), 1)
-    body = stackable_tables(static_document(body))
+    body = link_citations(stackable_tables(static_document(body)), lang)
     return body.replace("<!--PKU-TOC-->", toc_html(body), 1)

@@ -15,7 +15,14 @@ from pathlib import Path
 from . import config, safety
 from .cache import CACHE_VERSION, code_fingerprint, digest, entry_path, log, reason, store_entry
 from .errors import BuildError
-from .execute import ChapterOutcome, ChapterTask, default_scrub, run_chapter, warm_worker
+from .execute import (
+    ChapterOutcome,
+    ChapterTask,
+    default_scrub,
+    lean_imports,
+    run_chapter,
+    warm_worker,
+)
 from .params import Params, write_params
 
 #: The resolved params of a stage, written in its work folder for the chapters to read.
@@ -69,7 +76,8 @@ def worker_pool(jobs: int):
     if _POOL.get("jobs") != jobs:
         close_pool(server=False)
         _POOL.update(jobs=jobs, pool=ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("spawn")))
+            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+            initializer=lean_imports))
     return _POOL["pool"]
 
 
@@ -130,6 +138,10 @@ class Runner:
         self.reused: list[str] = []
         self.keys: set[str] = set()
         self.done = 0
+        #: called once when fewer chapters run than there are workers (the tail of the run,
+        #: or a wave smaller than ``jobs``): the build imports what it assembles the report
+        #: with then, not while every worker's kernel holds its memory
+        self.tail: Callable[[], object] | None = None
 
     def batch(self, names: list[str], components: dict, jobs: int,
               reads_results: dict[str, Callable[[], object]] | None = None) -> None:
@@ -172,6 +184,9 @@ class Runner:
     def _execute(self, todo: list[tuple[str, str]], jobs: int) -> None:
         from concurrent.futures import as_completed
 
+        from .kernel import memory_env
+
+        memory_env()  # before any process of the build starts
         server = kernel_server()  # starts while the data are prepared
         pool = worker_pool(jobs)
         for _ in range(min(jobs, len(todo))):  # the workers start and import papermill now
@@ -197,7 +212,9 @@ class Runner:
         failures: list[ChapterOutcome] = []
         futures = [pool.submit(run_chapter, tasks[name]) for name in order]
         try:
-            for fut in as_completed(futures):
+            self.at_tail(len(futures), jobs)
+            for left, fut in enumerate(as_completed(futures), 1):
+                self.at_tail(len(futures) - left, jobs)
                 outcome = fut.result()
                 if outcome.ok:
                     self._finished(outcome, keys[outcome.name])
@@ -216,6 +233,12 @@ class Runner:
             raise BuildError(first.name, first.cell, first.message, first.traceback
                              + (f"\nkernel output:\n{tail}" if tail else ""),
                              notebook=tasks[first.name].notebook_out)
+
+    def at_tail(self, running: int, jobs: int) -> None:
+        """Call :attr:`tail` (once) when ``running`` chapters are fewer than ``jobs``."""
+        if self.tail is not None and running < jobs:
+            tail, self.tail = self.tail, None
+            tail()
 
     def _finished(self, outcome: ChapterOutcome, key: str) -> None:
         name = outcome.name

@@ -202,6 +202,8 @@ def _decide(values: dict, relations: list[dict], published: set, hierarchy, poli
     hidden: set = set()
     known: set = set()
     dirty = set(blocks)
+    arms = sorted({k[2] for k in values}, key=str)    # the arms, or a table's rows
+    quantities = sorted({k[1] for k in values}, key=str)
     for _ in range(10 * len(values)):
         for b in dirty:
             h, kn = _protect_block(blocks[b], block_rel.get(b, []), values, published, forced)
@@ -209,8 +211,8 @@ def _decide(values: dict, relations: list[dict], published: set, hierarchy, poli
             known = (known - set(blocks[b])) | kn
         dirty = set()
         for parent, children in hierarchy:
-            for arm in ARMS:
-                for q in {k[1] for k in values}:
+            for arm in arms:
+                for q in quantities:
                     members = [(parent, q, arm)] + [(c, q, arm) for c in children]
                     members = [m for m in members if m in values and values[m] != 0]
                     unknown = [m for m in members if m not in known]

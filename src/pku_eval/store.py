@@ -74,10 +74,13 @@ def save_stage(stage, folder: Path, made_from: str = "") -> Path:
             stage.tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
         if stage.office_counts is not None:   # a filtered stage: the whole set's counts
             stage.office_counts.to_parquet(tmp / OFFICE_COUNTS, index=False)
+        for name, frame in (stage.set_tables or {}).items():   # likewise, other tables
+            frame.to_parquet(tmp / f"{SET_TABLE}{name}.parquet", index=False)
         meta = {
             "cutoff": stage.cutoff.isoformat(), "tables": list(stage.tables),
             "sha256": stage.sha256, "rows": stage.rows, "rows_used": stage.rows_used,
             "problems": [p.__dict__ for p in stage.problems], "made_from": made_from,
+            "reading": dict(getattr(stage, "reading", None) or {}),
         }
         tables = {"participants": stage.participants, **{n: stage.tables[n] for n in stage.tables}}
         np.save(tmp / FINGERPRINTS, id_fingerprints(tables))
@@ -96,6 +99,9 @@ FINGERPRINTS = "id_fingerprints.npy"
 #: A filtered stage's shared counts per office and arm of the unfiltered data
 #: (:func:`pku_eval.shared_counts.office_counts`); no ids in it.
 OFFICE_COUNTS = "office_counts.parquet"
+#: A filtered stage's per-office (or per-project) tables of the unfiltered data
+#: (:mod:`pku_eval.set_tables`): ``set_<name>.parquet``; counts only, no ids.
+SET_TABLE = "set_"
 
 
 def read_fingerprints(folder: Path) -> np.ndarray:
@@ -116,8 +122,12 @@ def open_stage(folder: Path):
         tables=LazyTables(folder, meta["tables"]),
         sha256=meta["sha256"], rows=meta["rows"], rows_used=meta["rows_used"],
         problems=[Problem(**p) for p in meta["problems"]],
+        reading=meta.get("reading") or {},
         office_counts=(read_table(folder / OFFICE_COUNTS)
                        if (folder / OFFICE_COUNTS).exists() else None),
+        set_tables=({f.name[len(SET_TABLE):-len(".parquet")]: read_table(f)
+                     for f in sorted(folder.glob(f"{SET_TABLE}*.parquet"))}
+                    if (folder / OFFICE_COUNTS).exists() else None),
     )
 
 

@@ -27,6 +27,7 @@ class Dataset:
     sha256: dict[str, str]          # file name (e.g. "survey.csv") -> sha256 of its bytes
     rows: dict[str, int]            # file name -> data rows
     problems: list[Problem] = field(default_factory=list)  # warnings and notices
+    reading: dict = field(default_factory=dict)  # contract name -> how its file was read
 
     def has(self, name: str) -> bool:
         return name in self.tables
@@ -67,6 +68,7 @@ def load(data_dir: Path) -> Dataset:
         sha256={raw.filename: raw.sha256 for raw in files.values()},
         rows={raw.filename: len(raw.frame) for raw in files.values()},
         problems=[p for p in problems if p.severity != "error"],
+        reading={name: raw.reading for name, raw in files.items() if raw.reading},
     )
 
 
@@ -154,6 +156,14 @@ class StageData:
     #: :mod:`pku_eval.shared_counts`); ``None`` for an unfiltered stage (its own data).
     office_counts: pd.DataFrame | None = None
 
+    #: How each contract file was read (:func:`pku_eval.io.reading`): the provenance's.
+    reading: Mapping[str, dict] = field(default_factory=dict)
+
+    #: The tables outside the shared counts that every report of the set prints, per office
+    #: or project, of the data before the filter (:mod:`pku_eval.set_tables`); ``None`` for
+    #: an unfiltered stage (it counts them from its own data).
+    set_tables: Mapping[str, pd.DataFrame] | None = None
+
     #: Contract files a chapter declared it reads (``reads`` of its spec); None = all. The
     #: build's cache keys a chapter on exactly these files, so reading another is an error.
     reads: frozenset[str] | None = None
@@ -238,15 +248,30 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
         part["followup_end"] = part["participant_id"].map(fu)
     rows_used = {"offices": len(offices), "participants": int((~part["withdrawn"]).sum())}
     rows_used.update({name: len(frame) for name, frame in tables.items() if name in FILES})
-    office_counts = None
+    office_counts = set_tables = None
     if filter:
+        from .set_tables import compute_all
         from .shared_counts import office_counts as counts_of
 
-        office_counts = counts_of(prepare(ds, cutoff_date))
+        whole = prepare(ds, cutoff_date)
+        office_counts = counts_of(whole)
+        set_tables = compute_all(whole)
     return StageData(cutoff=cutoff, offices=offices.reset_index(drop=True),
                      participants=part.reset_index(drop=True), tables=tables,
                      sha256=dict(ds.sha256), rows=dict(ds.rows), rows_used=rows_used,
-                     problems=list(ds.problems), office_counts=office_counts)
+                     problems=list(ds.problems), office_counts=office_counts,
+                     set_tables=set_tables, reading=dict(ds.reading))
+
+
+def survey_long(stage: StageData, waves: list[str]) -> pd.DataFrame:
+    """Survey answers of analysed participants at the report's waves, with arm, office,
+    project and randomisation; ``wave`` an ordered categorical in the params' order."""
+    cols = ["participant_id", "arm", "office", "project", "randomised", "enrolled_date"]
+    survey = stage.table("survey")
+    out = survey[survey["wave"].isin(waves)].merge(stage.analysed[cols], on="participant_id",
+                                                   how="inner")
+    out["wave"] = pd.Categorical(out["wave"], categories=waves, ordered=True)
+    return out
 
 
 def session_totals(frame: pd.DataFrame) -> pd.DataFrame:

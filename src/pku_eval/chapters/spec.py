@@ -13,6 +13,9 @@ so the build can read it cheaply) with ``SPEC = ChapterSpec(...)``:
 - ``reads_results``: it reads the results of the other chapters of the build and the interim
   results it compares with (``compare_with``): it runs after all of them, and its cache key
   covers what it read.
+- ``reads_receipts``: it shows what changed since the previous delivery (the receipts beside
+  the report folder): its cache key covers which receipts that comparison reads, so that a
+  cached copy never shows another comparison (receipts begun again, another previous delivery).
 
 A notebook without a package (a new chapter, before it grows one) gets the default spec: it may
 read every file, owns nothing and runs in the first wave.
@@ -33,6 +36,7 @@ class ChapterSpec:
     owns: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     reads_results: bool = False
+    reads_receipts: bool = False
 
     def files(self) -> frozenset[str] | None:
         """The contract files the chapter's cache key covers (None = all)."""

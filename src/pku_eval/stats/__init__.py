@@ -21,6 +21,8 @@ unrounded. One module per family of methods:
   ``partially_nested_effect``
 - :mod:`~pku_eval.stats.sensitivity`: ``missing_outcome_bounds``, ``mi_risk_difference``,
   ``tipping_point``, ``half_width_forecast``
+- :mod:`~pku_eval.stats.delta_adjust`: ``delta_adjusted_ancova``, ``delta_adjusted_mi``,
+  ``delta_tipping_point``
 - :mod:`~pku_eval.stats.weighting`: ``propensity_weights``, ``balance_table``,
   ``ipw_difference``
 - :mod:`~pku_eval.stats.change`: ``one_sample_t``, ``reliable_change``, ``percentile_bands``
@@ -64,6 +66,9 @@ _FUNCTIONS = {
     "reml_random_intercept": "mixed_fast",
     "impute_chained": "imputation",
     "rubin_pool": "imputation",
+    "delta_adjusted_ancova": "delta_adjust",
+    "delta_adjusted_mi": "delta_adjust",
+    "delta_tipping_point": "delta_adjust",
     "mantel_haenszel_rd": "stratified",
     "km_risk_difference": "survival_contrasts",
     "rmst_difference": "survival_contrasts",
@@ -130,6 +135,9 @@ __all__ = [
     "risk_ratio",
     "rmst_difference",
     "rubin_pool",
+    "delta_adjusted_ancova",
+    "delta_adjusted_mi",
+    "delta_tipping_point",
     "tipping_point",
     "welch_difference",
     "wilson_interval",

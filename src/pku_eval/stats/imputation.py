@@ -164,6 +164,10 @@ def impute_chained(
                     others = np.delete(current, j, axis=1)
                     x = np.hstack([x_fixed, others])
                     obs = ~miss[:, j]
+                    # a predictor constant among the observed rows (a level that only the
+                    # missing rows have) is not identified: left out, as mice's remove.lindep
+                    used = np.r_[True, x[obs, 1:].std(axis=0) > 0]
+                    x = x[:, used]
                     try:
                         current[miss[:, j], j] = _draw_norm(rng, x[obs], current[obs, j],
                                                             x[~obs])

@@ -144,13 +144,15 @@ def _imputation_draws(x_obs, y_obs, x_mis, rng, m):
 
 
 def _pooled_rd(y, t, imputed_t, imputed_c, miss, alpha):
-    """Risk difference per completed data set (Wald variance), pooled by Rubin's rules
-    (``imputed_*``: imputations × missing rows of the arm)."""
+    """Risk difference per completed data set (Wald variance), pooled by Rubin's rules with
+    Barnard and Rubin's degrees of freedom, the complete-data df those of the two-sample
+    comparison, n_t + n_c − 2 (``imputed_*``: imputations × missing rows of the arm)."""
     n_t, n_c = int(t.sum()), int((~t).sum())
     p_t = (np.sum(y[t & ~miss]) + imputed_t.sum(axis=1)) / n_t
     p_c = (np.sum(y[~t & ~miss]) + imputed_c.sum(axis=1)) / n_c
     se = np.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
-    return rubin_pool(pd.DataFrame({"estimate": p_t - p_c, "se": se}), alpha=alpha).iloc[0]
+    return rubin_pool(pd.DataFrame({"estimate": p_t - p_c, "se": se}), alpha=alpha,
+                      df_complete=float(max(n_t + n_c - 2, 1))).iloc[0]
 
 
 class _Imputer:
@@ -228,7 +230,8 @@ def mi_risk_difference(
     its posterior and each missing outcome from Bernoulli(expit(xβ*) − δ) (van Buuren 2018,
     section 3.4, ``mice.impute.logreg``; δ as in the pattern-mixture sensitivity analyses of
     Ratitch, O'Kelly & Tosiello 2013). Each completed data set gives the difference of shares
-    with its Wald variance; Rubin's rules pool them.
+    with its Wald variance; Rubin's rules pool them, with Barnard and Rubin's (1999) degrees of
+    freedom (complete-data df :math:`n_t + n_c - 2`, as ``mice::pool()`` is given ``dfcom``).
 
     References
     ----------

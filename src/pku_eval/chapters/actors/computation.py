@@ -86,11 +86,10 @@ def _null_values(reason: str) -> dict[str, Value]:
     return values
 
 
-def _group_means(d: pd.DataFrame, by: str, order: tuple[str, ...], policy: Policy
-                 ) -> pd.DataFrame:
+def _group_means(d: pd.DataFrame, by: str, order: tuple[str, ...], hidden) -> pd.DataFrame:
     """Per group and scale: n, mean and CI in each round (wide), the change second − first and
-    its base; ``hidden_<round>`` the policy's decision on the counts (primary and secondary
-    suppression within each scale and round)."""
+    its base; ``hidden_<round>`` the decision on the counts, ``hidden(group, scale, round)``
+    (made for every report of the set together: :func:`_set_decision`)."""
     rows = []
     for scale in ACTOR_SCALES:
         m = stats.mean_ci(d, scale, by=[by, "round"])
@@ -108,24 +107,33 @@ def _group_means(d: pd.DataFrame, by: str, order: tuple[str, ...], policy: Polic
     out["change"] = out["mean_second"] - out["mean_first"]
     out["base_change"] = out[["n_first", "n_second"]].min(axis=1)
     for rnd in ACTOR_ROUNDS:
-        out[f"hidden_{rnd}"] = policy.grouped_mask(out, f"n_{rnd}", ["scale"]).to_numpy()
+        out[f"hidden_{rnd}"] = np.array([bool(hidden(g, sc, rnd))
+                                         for g, sc in zip(out[by], out["scale"])], dtype=bool)
     return out
 
 
-def _response(d: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Answers per project, party and round; ``hidden_<round>``: withheld counts (primary and,
-    across the cells of a round, secondary suppression)."""
+def _response(d: pd.DataFrame, hidden) -> pd.DataFrame:
+    """Answers per project, party and round; ``hidden_<round>``: withheld counts, decided for
+    the set of reports (a project's row is the same cell in the whole report and the
+    project's; the parties add up to the project, the projects to the whole)."""
     counts = d.groupby(["project", "party", "round"]).size()
     rows = [{"project": proj, "party": par,
-             **{f"n_{r}": int(counts.get((proj, par, r), 0)) for r in ACTOR_ROUNDS}}
+             **{f"n_{r}": int(counts.get((proj, par, r), 0)) for r in ACTOR_ROUNDS},
+             **{f"hidden_{r}": ("answers", f"{par}|{r}") in hidden({"project": proj})
+                for r in ACTOR_ROUNDS}}
             for proj in PROJECTS if proj in set(d["project"])
             for par in ACTOR_PARTIES]
-    out = pd.DataFrame(rows, columns=["project", "party", *[f"n_{r}" for r in ACTOR_ROUNDS]])
-    shape = (len(out) // len(ACTOR_PARTIES), len(ACTOR_PARTIES))  # projects × parties
-    for rnd in ACTOR_ROUNDS:  # a cross-table whose project and party totals are known
-        mask = policy.table_mask(out[f"n_{rnd}"].to_numpy().reshape(shape))
-        out[f"hidden_{rnd}"] = np.asarray(mask).reshape(-1)
-    return out
+    return pd.DataFrame(rows, columns=["project", "party", *[f"n_{r}" for r in ACTOR_ROUNDS],
+                                       *[f"hidden_{r}" for r in ACTOR_ROUNDS]])
+
+
+def _set_decision(stage, policy: Policy):
+    """The actor survey's withheld count cells of the report named by a filter, decided for
+    the whole report and every project's together (:mod:`pku_eval.set_tables`)."""
+    from ...set_tables import actor_quantities, decide
+
+    quantities, relations = actor_quantities()
+    return lambda flt: decide(stage, "actors", quantities, relations, quantities, policy, flt)
 
 
 def _items(d: pd.DataFrame) -> pd.DataFrame:
@@ -223,12 +231,17 @@ def compute(stage, params: Params) -> Actors:
             values[path] = Value.null("too few complete answers or no variance")
         else:
             values[path] = Value(float(r["estimate"]), n=int(r["n"]))
+    hidden = _set_decision(stage, policy)
     linked = d.groupby("respondent_id")["round"].nunique()
     n_linked = int((linked == 2).sum())
     values["actors.linked"] = policy.count(n_linked)
     return Actors(
         status="ok", values=frozen_values(values), n_answers=MappingProxyType(n_answers),
-        cutoff=cutoff, response=_response(d, policy), reliability=reliability, means=means,
-        change=change, by_party=_group_means(d, "party", ACTOR_PARTIES, policy),
-        by_project=_group_means(d, "project", PROJECTS, policy), items=_items(d),
+        cutoff=cutoff, response=_response(d, hidden), reliability=reliability, means=means,
+        change=change,
+        by_party=_group_means(d, "party", ACTOR_PARTIES, lambda g, sc, r: (
+            f"scale:{sc}", f"{g}|{r}") in hidden(params.filter)),
+        by_project=_group_means(d, "project", PROJECTS, lambda g, sc, r: (
+            f"scale:{sc}", f"all|{r}") in hidden({"project": g})),
+        items=_items(d),
         n_linked=n_linked)

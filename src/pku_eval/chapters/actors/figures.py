@@ -9,19 +9,15 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Patch
-
-from ... import text
+from ... import plots, text
 from ...codebook import ACTOR_SCALES, ACTOR_SURVEY, FILES, SCALES
 from ...disclosure import Policy
 from ...text import fmt_int
 from .computation import PROJECTS
 
-#: Colours of the three projects (Okabe–Ito, colour-blind safe) and of the five answer
-#: categories (ColorBrewer PuOr, neutral in grey).
-PROJECT_COLOURS = {"klar": "#0072B2", "ungjobb": "#E69F00", "sortrondelag": "#009E73"}
-PROJECT_MARKER = {"klar": "o", "ungjobb": "s", "sortrondelag": "D"}
-LIKERT_COLOURS = ("#e66101", "#fdb863", "#d0d0d0", "#b2abd2", "#5e3c99")
+#: Colours and markers of the three projects: the report's (pku_eval.plots).
+PROJECT_COLOURS = plots.PROJECT_COLOURS
+PROJECT_MARKER = plots.PROJECT_MARKER
 
 
 def scale_name(scale: str, lang: str) -> str:
@@ -73,14 +69,18 @@ def projects_figure(by_project: pd.DataFrame, rounds: list[str], lang: str, poli
 
 
 def items_figure(items: pd.DataFrame, rounds: list[str], lang: str, policy: Policy):
-    """Diverging stacked bars with the question wording: per scale one panel, per item and
-    round one bar; answers 1 and 2 left of 0, 4 and 5 right, 3 split across 0. Bars resting on
-    too few valid answers are left out. Returns the figure and whether a bar was left out."""
+    """Diverging stacked bars with the question wording (the report's one Likert style,
+    :func:`pku_eval.plots.diverging_bar`): per scale one panel, per item and round one bar;
+    answers 1 and 2 left of 0, 4 and 5 right, 3 split across 0. An answer category the policy
+    withholds is not drawn on its own (:func:`pku_eval.plots.likert_shares`), and a bar resting
+    on too few valid answers is left out. Returns the figure (its text alternative attached)
+    and whether anything was withheld."""
     heights = [len(SCALES[s].items) * len(rounds) for s in ACTOR_SCALES]
     fig, axes = plt.subplots(len(ACTOR_SCALES), 1, sharex=True, figsize=(7.5, 1.2 + 0.36 *
                                                                          sum(heights)),
                              gridspec_kw={"height_ratios": heights})
     left_out = False
+    alt = []
     labels = {1: text.t("act_likert_low", lang), 2: "2", 3: "3", 4: "4",
               5: text.t("act_likert_high", lang)}
     for ax, scale in zip(np.atleast_1d(axes), ACTOR_SCALES, strict=True):
@@ -92,25 +92,28 @@ def items_figure(items: pd.DataFrame, rounds: list[str], lang: str, policy: Poli
         for y, (_, r) in enumerate(d.iterrows()):
             wording = textwrap.shorten(ACTOR_SURVEY.var(r["item"]).label(lang), 48,
                                        placeholder="…")
-            ylabels.append(f"{wording} – {round_name(r['round'], lang).split(' ')[0]}")
-            if policy.too_few(r["n"]):
-                left_out |= r["n"] > 0
+            label = f"{wording} – {round_name(r['round'], lang).split(' ')[0]}"
+            ylabels.append(label)
+            counts = np.array([r[f"p{k}"] for k in range(1, 6)], dtype=float) * r["n"]
+            shares, withheld = plots.likert_shares(counts, policy)
+            alt.append(plots.likert_alt(label, 1, shares, withheld, lang, policy))
+            if shares is None:
+                left_out |= bool(r["n"] > 0)
                 continue
-            p = np.array([r[f"p{k}"] for k in range(1, 6)]) * 100
-            left = -(p[0] + p[1] + p[2] / 2)
-            for k in range(5):
-                ax.barh(y, p[k], left=left, color=LIKERT_COLOURS[k], edgecolor="white",
-                        linewidth=0.5)
-                left += p[k]
+            left_out |= bool(withheld.any())
+            plots.diverging_bar(ax, y, shares, 1, 5)
         ax.set_yticks(range(len(ylabels)), ylabels, fontsize=7)
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_title(scale_name(scale, lang), loc="left", fontsize=10)
+        ax.grid(axis="y", visible=False)
     last = np.atleast_1d(axes)[-1]
     last.set_xlim(-100, 100)
     ticks = np.arange(-100, 101, 25)
     last.set_xticks(ticks, [fmt_int(abs(v), lang) for v in ticks])
     last.set_xlabel(text.t("act_share_axis", lang))
-    handles = [Patch(facecolor=LIKERT_COLOURS[k - 1], label=labels[k]) for k in range(1, 6)]
-    fig.legend(handles=handles, loc="lower center", ncol=5, bbox_to_anchor=(0.5, -0.01))
+    plots.likert_legend(fig, 1, 5, labels, text.t("fig_withheld", lang), loc="lower center",
+                        bbox_to_anchor=(0.5, -0.01), fontsize=8)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.pku_alt = text.t("act_items_alt", lang, mark=plots.marker(policy, lang),
+                         items="; ".join(alt))
     return fig, bool(left_out)

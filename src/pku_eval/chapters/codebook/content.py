@@ -1,34 +1,43 @@
 """Chapter 'codebook' (an appendix): the data dictionary, from the same codebook the loader
-validates with (pku_eval.codebook)."""
+validates with (pku_eval.codebook, shown through pku_eval.codebook_tables)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ... import codebook
+from ... import codebook, codebook_tables
 from ...chapter import Chapter
 from ...publish import Column
 
 
 def show_scales(ch: Chapter) -> None:
     ch.section("cb_scales")
-    df = pd.DataFrame(codebook.scale_rows(ch.language))
+    df = pd.DataFrame(codebook_tables.scale_rows(ch.language))
     ch.table(df, [Column("label", ch.t("cb_h_scale")), Column("items", ch.t("cb_h_items")),
                   Column("reversed", ch.t("cb_h_reversed")),
                   Column("min_items", ch.t("cb_h_min_items")),
-                  Column("range", ch.t("cb_h_range"))],
+                  Column("range", ch.t("cb_h_range")),
+                  Column("anchors", ch.t("cb_h_anchors"))],
              ch.t("cb_scales_caption"), ch.t("cb_source", version=codebook.CONTRACT_VERSION))
 
 
 def show_files(ch: Chapter) -> None:
-    df = pd.DataFrame(codebook.dictionary(ch.language))
+    """Where the questions' wording comes from, then every file's variables (a file with
+    questions has a column saying where each question's wording comes from)."""
+    ch.section("cb_wording")
+    ch.text("cb_wording_note")
+    df = pd.DataFrame(codebook_tables.shown_rows(ch.language))
+    drafted = codebook_tables.DRAFTED_SHORT[ch.language == "en"]
     for name in codebook.FILES:
         ch.section("cb_file", file=name)
         sub = df[df["file"] == name]
-        ch.table(sub, [Column("variable", ch.t("cb_h_variable")),
-                       Column("label", ch.t("cb_h_label")), Column("type", ch.t("cb_h_type")),
-                       Column("range", ch.t("cb_h_range")), Column("codes", ch.t("cb_h_codes")),
-                       Column("missing", ch.t("cb_h_missing")),
-                       Column("scale", ch.t("cb_h_scale"))],
-                 ch.t("cb_file_caption", file=name),
-                 ch.t("cb_source", version=codebook.CONTRACT_VERSION))
+        columns = [Column("variable", ch.t("cb_h_variable")),
+                   Column("label", ch.t("cb_h_label")), Column("type", ch.t("cb_h_type")),
+                   Column("range", ch.t("cb_h_range")), Column("codes", ch.t("cb_h_codes")),
+                   Column("missing", ch.t("cb_h_missing")),
+                   Column("scale", ch.t("cb_h_scale"))]
+        if (sub["wording"] != "").any():
+            columns.insert(2, Column("wording", ch.t("cb_h_wording")))
+        ch.table(sub, columns, ch.t("cb_file_caption", file=name),
+                 ch.t("cb_source", version=codebook.CONTRACT_VERSION),
+                 note=ch.t("cb_drafted_note") if (sub["wording"] == drafted).any() else None)

@@ -263,19 +263,23 @@ def show_missing(ch: Chapter) -> None:
             Column("not_answered", ch.t("h_not_answered"), "count"),
             Column("empty", ch.t("h_empty"), "count"),
             Column("missing_share", ch.t("h_missing_share"), "pct", base="rows")]
-    miss = _worded(quality.missing_counts(ch.data.table("survey_raw"), "survey"), "survey",
-                   ch.language)
-    if len(miss) and miss["rows"].iloc[0] > 0:
-        worst = miss.sort_values("missing_share", ascending=False).iloc[0]
+    raw = quality.missing_counts(ch.data.table("survey_raw"), "survey")
+    miss = _worded(raw, "survey", ch.language)
+    hidden = _set_hidden(ch, "missing_survey")
+    # the prose names the item missed most among those whose missing share is printed
+    shown = miss[[(i, "missing") not in hidden for i in raw["item"]]]
+    if len(shown) and shown["rows"].iloc[0] > 0:
+        worst = shown.sort_values("missing_share", ascending=False).iloc[0]
         ch.text("dq_missing_text", item=worst["item"],
                 share=fmt_pct(worst["missing_share"], ch.language))
-    ch.table(_missing_published(miss, ch.policy), cols, ch.t("dq_missing_caption"),
-             ch.t("source_survey"))
+    ch.table(_missing_published(miss, raw["item"], hidden, ch.policy),
+             cols, ch.t("dq_missing_caption"), ch.t("source_survey"))
     if ch.data.has("learning_survey"):
-        lm = _worded(quality.missing_counts(ch.data.table("learning_survey_raw"),
-                                            "learning_survey"), "learning_survey", ch.language)
-        ch.table(_missing_published(lm, ch.policy), cols,
-                 ch.t("dq_missing_learning_caption"), ch.t("ls_source"))
+        lraw = quality.missing_counts(ch.data.table("learning_survey_raw"), "learning_survey")
+        lm = _worded(lraw, "learning_survey", ch.language)
+        ch.table(_missing_published(lm, lraw["item"], _set_hidden(ch, "missing_learning"),
+                                    ch.policy),
+                 cols, ch.t("dq_missing_learning_caption"), ch.t("ls_source"))
 
 
 def _worded(counts: pd.DataFrame, file: str, language: str) -> pd.DataFrame:
@@ -289,17 +293,36 @@ def _worded(counts: pd.DataFrame, file: str, language: str) -> pd.DataFrame:
 MISSING_PARTS = ("valid", "dont_know", "not_answered", "empty")
 
 
-def _missing_published(miss: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """The missing-codes table as published: in each item's row the four counts add up to the
-    file's rows (printed in the files table), so a single withheld count is recoverable
-    (306 − 288 − 5 − 10 → 3); the policy withholds a second one in that row."""
-    hide = np.array([policy.line_mask(row).to_numpy()
-                     for row in miss[list(MISSING_PARTS)].itertuples(index=False)],
-                    dtype=bool).reshape(len(miss), len(MISSING_PARTS))
+#: In an item's row the four counts add up to the file's rows (printed in the files table),
+#: and the missing share with its base gives the three missing counts' sum.
+MISSING_RELATIONS = ({"rows": -1, "valid": 1, "dont_know": 1, "not_answered": 1, "empty": 1},
+                     {"missing": -1, "dont_know": 1, "not_answered": 1, "empty": 1})
+
+
+def _set_hidden(ch: Chapter, name: str) -> frozenset:
+    """The missing-codes cells this report withholds, decided with every other report of the
+    set (the whole, each project, each office): 29 "don't know" in the whole report minus
+    21 and 5 in two projects' reports would give the third project's 3."""
+    from ...set_tables import decide
+
+    quantities = ("rows", *MISSING_PARTS, "missing")
+    return decide(ch.data, name, quantities, list(MISSING_RELATIONS), quantities,
+                  ch.policy, ch.params.filter)
+
+
+def _missing_published(miss: pd.DataFrame, items: pd.Series, hidden: frozenset,
+                       policy: Policy) -> pd.DataFrame:
+    """The missing-codes table as published: the cells the set decision withholds (a single
+    withheld count in a row is recoverable from the file's rows, 306 − 288 − 5 − 10 → 3;
+    so is a project's count from the whole report and the other projects'); the missing share
+    goes when the sum of the three missing counts is withheld."""
+    from ...set_tables import hidden_mask
+
+    frame = miss.assign(_item=items.to_numpy())
     out = miss
-    for k, col in enumerate(MISSING_PARTS):
-        out = policy.withhold(out, col, hide[:, k])
-    return out
+    for col in MISSING_PARTS:
+        out = policy.withhold(out, col, hidden_mask(frame, "_item", col, hidden))
+    return policy.withhold(out, "missing_share", hidden_mask(frame, "_item", "missing", hidden))
 
 
 def show_mcar(ch: Chapter) -> None:

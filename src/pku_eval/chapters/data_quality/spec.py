@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=None,
     owns=("response", "quality"),
+    reads_receipts=True,  # what changed since the previous delivery
 )

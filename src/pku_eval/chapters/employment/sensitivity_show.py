@@ -9,7 +9,7 @@ from ...codebook import FILES
 from ...publish import Column
 from ...text import fmt_int, fmt_num, fmt_p
 from .computation import Employment
-from .figures_sensitivity import tipping_figure
+from .figures_sensitivity import overlap_figure, tipping_figure
 from .show import _why
 
 PARTICIPANTS = FILES["participants"]
@@ -98,6 +98,9 @@ def show_external_ipw(ch: Chapter, computed: Employment) -> None:
                               base="base")],
                  ch.t("job_balance_caption"), ch.t("job_source"),
                  note=ch.t("job_balance_note"))
+    if s.propensity is not None and len(s.propensity):
+        ch.figure(overlap_figure(s.propensity, ch.policy, lang), ch.t("job_overlap_caption"),
+                  ch.t("job_source"), note=ch.t("job_overlap_note", min_cell=ch.policy.min_cell))
 
 
 def show_forecast(ch: Chapter, computed: Employment) -> None:

@@ -62,7 +62,8 @@ def show_estimand(ch: Chapter, computed: Employment) -> None:
 def show_offices(ch: Chapter, computed: Employment) -> None:
     """The offices: heterogeneity of the differences and the forest plot (offices whose arms
     the policy lets be compared; the others are named as left out)."""
-    if not computed.usable or computed.primary is None or computed.by_office is None:
+    if (not computed.usable or computed.primary is None or computed.by_office is None
+            or "office" not in computed.by_office):   # a report of a reference office
         return
     lang, p = ch.language, computed.primary
     het, mh = p.heterogeneity, p.mh_rd

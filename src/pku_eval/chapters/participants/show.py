@@ -11,6 +11,7 @@ from ... import plots
 from ...chapter import Chapter
 from ...codebook import ARMS, OFFICES, PARTICIPANTS
 from ...publish import Column
+from ...shared_counts import shared_counts
 from ...text import arm_name, fmt_date
 from .computation import Participants, shown_flow
 from .figures import flow_alt, flow_diagram
@@ -91,7 +92,13 @@ def show_baseline(ch: Chapter) -> None:
         sub = a[a["project"] == project]
         bt = flowmod.baseline_table(sub, ch.data.cutoff, lang)
         arms = [arm for arm in ARMS if arm in set(bt["arm"])]
-        wide = _baseline_wide(bt, arms, lang, ch.policy)
+        # the table's "n" is the project's analysed count per arm (in an office's report, the
+        # office's): a shared count, withheld where every report of the set withholds it —
+        # and then the whole column, whose categories add up to it
+        shared = shared_counts(ch.data, list(ch.params.waves), ch.policy,
+                               ch.params.filter or {"project": project})
+        withheld = {arm for arm in arms if shared.is_hidden("analysed", arm)}
+        wide = _baseline_wide(bt, arms, lang, ch.policy, withheld)
         cols = [Column("label", ch.t("h_characteristic"))]
         cols += [Column(arm, f"{arm_name(arm, lang)}, n (%)", "cell") for arm in arms]
         ch.table(wide, cols, ch.t("pt_baseline_caption",
@@ -99,19 +106,23 @@ def show_baseline(ch: Chapter) -> None:
                  ch.t("source_participants"), note=ch.t("pt_baseline_note"))
 
 
-def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, policy) -> pd.DataFrame:
+def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, policy,
+                   withheld: set = frozenset()) -> pd.DataFrame:
+    """The baseline table, wide; the ``withheld`` arms' columns withheld whole."""
     from ...text import fmt_num, t
 
     rows = []
     n_arm = {arm: int(bt[(bt["variable"] == "n") & (bt["arm"] == arm)]["n"].iloc[0])
              for arm in arms}
     rows.append({"label": t("n_people", lang),
-                 **{arm: policy.cell(n_arm[arm], None, lang) for arm in arms}})
+                 **{arm: policy.cell(n_arm[arm], None, lang, arm in withheld)
+                    for arm in arms}})
     age = {}
     for arm in arms:
         r = bt[(bt["variable"] == "age") & (bt["arm"] == arm)].iloc[0]
-        age[arm] = policy.text_or_mark(
-            f"{fmt_num(r['value'], 1, lang)} ({fmt_num(r['sd'], 1, lang)})", n_arm[arm])
+        age[arm] = policy.cell(0, None, lang, True) if arm in withheld else \
+            policy.text_or_mark(
+                f"{fmt_num(r['value'], 1, lang)} ({fmt_num(r['sd'], 1, lang)})", n_arm[arm])
     rows.append({"label": t("age", lang), **age})
     blocks = [(var, list(PARTICIPANTS.var(var).codes)) for var in
               ("gender", "main_benefit", "education")] + [("immigrant", ["1"])]
@@ -121,6 +132,8 @@ def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, policy) -> pd.D
                            for lvl in levels])
         hidden = policy.table_mask(counts) if len(levels) > 1 else \
             policy.count_mask(counts.ravel()).to_numpy().reshape(counts.shape)
+        hidden = hidden | np.array([[arm in withheld for arm in arms]] * len(levels),
+                                   dtype=bool).reshape(hidden.shape)
         for i, lvl in enumerate(levels):
             if var == "immigrant":
                 label = t("immigrant_yes", lang)

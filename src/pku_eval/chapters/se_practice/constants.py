@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...codebook import DAYS_PER_MONTH, SE_LOG  # noqa: F401  (months followed = days ÷ it)
+from ...plots import GROUP_COLOURS, GROUP_LINESTYLES
 
 #: Caseload per job coach described in the source documents, as (low, high) participants.
 #: Source: the evaluation's seed documents (AFI/Proba, interim report of the PKU evaluation, January 2016,
@@ -27,10 +28,10 @@ STAGES = (1, 2, 3, 4, 5)
 CONTACT_TYPES = tuple(SE_LOG.var("contact_type").codes)
 COUNTERPARTS = tuple(SE_LOG.var("counterpart").codes)
 
-#: Okabe–Ito colours for offices (the arm colours of plots.py are kept for arms).
-OFFICE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-                  "#F0E442", "#000000")
-OFFICE_LINESTYLES = ("-", "--", ":", "-.")
+#: Colours and line styles of offices: the report's (pku_eval.plots; the arm colours are
+#: kept for arms).
+OFFICE_COLOURS = GROUP_COLOURS
+OFFICE_LINESTYLES = GROUP_LINESTYLES
 
 
 def _ref_range(language: str) -> str:

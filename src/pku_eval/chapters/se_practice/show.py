@@ -11,7 +11,7 @@ import pandas as pd
 from ... import plots, text
 from ...chapter import Chapter
 from ...codebook import SE_LOG, office_label
-from ...disclosure import Policy
+from ...disclosure import Policy, km_steps
 from ...publish import Column
 from ...text import fmt_int, fmt_num, fmt_pct
 from .computation import SEPractice
@@ -231,9 +231,10 @@ def show_stages(ch: Chapter, result: SEPractice) -> None:
                 late_share=fmt_pct(shares.loc[late, ["stage_3", "stage_4", "stage_5"]].sum(),
                                    lang))
         fig, ax = plt.subplots(figsize=(7.5, 4.0))
-        colours = plt.cm.cividis(np.linspace(0.05, 0.95, 5))
+        colours = plots.ordered_colours(len(STAGES))
         ax.stackplot(sbm["month"], (100 * shares.T).to_numpy(), colors=colours,
-                     labels=[ch.t(f"se_stage_{s}") for s in STAGES], alpha=0.95)
+                     labels=[ch.t(f"se_stage_{s}") for s in STAGES], edgecolor="white",
+                     linewidth=0.6)
         ax.set_xlim(sbm["month"].min(), sbm["month"].max())
         ax.set_ylim(0, 100)
         ax.set_xlabel(ch.t("se_x_months"))
@@ -264,14 +265,13 @@ def show_stages(ch: Chapter, result: SEPractice) -> None:
     styles = {"search": ("-", plots.ARM_COLOURS["treatment"]),
               "employer": ("--", plots.ARM_COLOURS["internal_control"])}
     for ev, table in result.km.items():
-        tab = table[table["time"] <= KM_DAYS_SHOWN]
-        x = np.r_[0, tab["time"].to_numpy(), KM_DAYS_SHOWN]
-        y = 100 * (1 - np.r_[1, tab["survival"].to_numpy(), tab["survival"].iloc[-1]
-                             if len(tab) else 1])
-        lo = 100 * (1 - np.r_[1, tab["ci_high"].to_numpy(), tab["ci_high"].iloc[-1]
-                              if len(tab) else 1])
-        hi = 100 * (1 - np.r_[1, tab["ci_low"].to_numpy(), tab["ci_low"].iloc[-1]
-                              if len(tab) else 1])
+        # no step of a few events, none where too few are at risk (a small office's report
+        # would otherwise show each person's first contact as a step of its own)
+        tab = km_steps(table[table["time"] <= KM_DAYS_SHOWN], ch.policy)
+        x = tab["time"].to_numpy()
+        y = 100 * (1 - tab["survival"].to_numpy())
+        lo = 100 * (1 - tab["ci_high"].to_numpy())
+        hi = 100 * (1 - tab["ci_low"].to_numpy())
         ls, colour = styles[ev]
         ax.step(x, y, where="post", ls=ls, color=colour, label=ch.t(f"se_ev_{ev}"))
         ax.fill_between(x, lo, hi, step="post", color=colour, alpha=0.15, lw=0)
@@ -280,7 +280,7 @@ def show_stages(ch: Chapter, result: SEPractice) -> None:
     ax.set_xlabel(ch.t("se_x_days"))
     ax.set_ylabel(ch.t("se_y_share_reached"))
     ax.legend(loc="lower right")
-    ch.figure(fig, ch.t("se_time_caption"), ch.t("se_source"), note=ch.t("se_time_note"))
+    ch.figure(fig, ch.t("se_time_caption"), ch.t("se_source"), note=ch.t("se_time_note", min_cell=ch.policy.min_cell))
     tab = result.time_summary.copy()
     tab["event_name"] = tab["event"].map(lambda e: ch.t(f"se_ev_{e}"))
     cols = [Column("event_name", ch.t("se_h_event")),

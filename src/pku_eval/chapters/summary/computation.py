@@ -6,7 +6,9 @@ conclusion held.
 The chapter runs after every other chapter of a build and reads their results
 (:meth:`pku_eval.chapter.Chapter.build_results`); the interim results come from the file that
 ``params.compare_with`` names (relative to the project root, or absolute). It records no
-required key of results.json, only ``summary.*`` extras.
+required key of results.json: ``summary.*`` extras, and the Holm-adjusted p-value of each
+secondary comparison of the analysis plan (``AnalysisPlan.SECONDARY``) beside its owner's key,
+which only the last chapter, having read every p-value of the family, can compute.
 
 A figure's *conclusion* is one of
 
@@ -290,30 +292,46 @@ def _interim(params: Params, interim) -> tuple[dict | None, dict]:
     return interim, info
 
 
-#: The trial's secondary comparisons of the randomised arms (the primary estimate, the
-#: learning survey and the flags are not in the family): row kind -> where its p-value is.
-SECONDARY = {"risk_difference": None, "hazard_ratio": "time_to_work.hazard_ratio_p_value",
-             "arm_by_wave": None}
+def _p_value(results: dict, path: str) -> tuple[float | None, str | None]:
+    """The p-value of the estimate at ``path``: its ``p_value``, or the sibling key
+    ``<path>_p_value`` (e.g. ``time_to_work.hazard_ratio_p_value``); else why there is none."""
+    value, reason = lookup(results, path)
+    if not isinstance(value, dict):
+        return None, reason or "no estimate"
+    p = value.get("p_value")
+    if p is None:
+        p, reason = lookup(results, f"{path}_p_value")
+    if isinstance(p, (int, float)) and not isinstance(p, bool):
+        return float(p), None
+    return None, reason or "no p-value"
 
 
-def _holm(rows: list, results: dict) -> tuple[list, Value]:
-    """Holm-adjusted p-values (stats.multiplicity.holm, as R's p.adjust) beside the raw ones
-    for the secondary comparisons that have a p-value; ``summary.holm``: path → adjusted p."""
+def _holm(rows: list, results: dict, params: Params) -> tuple[list, dict]:
+    """Holm-adjusted p-values (stats.multiplicity.holm, as R's p.adjust) over the family of
+    secondary comparisons the analysis plan defines (``AnalysisPlan.SECONDARY``): for the
+    table's rows, as ``summary.holm`` (estimate path → adjusted p), and under each member's
+    own section (its Holm path, e.g. ``employment.risk_difference_p_value_holm``)."""
     from ...stats.multiplicity import holm
 
-    family = {}
-    for r in rows:
-        if r.kind not in SECONDARY or r.value is None:
-            continue
-        where = SECONDARY[r.kind]
-        p = lookup(results, where)[0] if where else r.value.get("p_value")
-        if isinstance(p, (int, float)):
-            family[r.key] = float(p)
+    pairs = params.analysis_plan.secondary_family(list(params.waves), SURVEY_SCALES)
+    family, why = {}, {}
+    for path, _ in pairs:
+        p, reason = _p_value(results, path)
+        if p is None:
+            why[path] = reason
+        else:
+            family[path] = p
     if len(family) < 2:
-        return rows, Value.null("fewer than two secondary comparisons with a p-value")
+        reason = "fewer than two secondary comparisons with a p-value"
+        return rows, {"summary.holm": Value.null(reason),
+                      **{target: Value.null(reason) for _, target in pairs}}
     adjusted = dict(zip(family, holm(list(family.values()))["p_adjusted"].astype(float)))
+    values = {"summary.holm": Value(adjusted)}
+    for path, target in pairs:
+        values[target] = (Value(adjusted[path]) if path in adjusted
+                          else Value.null(f"no p-value: {why[path]}"))
     rows = [dataclasses.replace(r, p_holm=adjusted.get(r.key)) for r in rows]
-    return rows, Value(adjusted)
+    return rows, values
 
 
 def _row_value(r: Row, compared: bool) -> dict:
@@ -367,7 +385,7 @@ def compute(results: dict, params: Params, interim: dict | None | str = "params"
                 row, interim=interim_value, interim_reason=interim_reason,
                 interim_conclusion=conclusion(kind, interim_value)))
         rows.append(row)
-    rows, holm_values = _holm(rows, results)
+    rows, holm_values = _holm(rows, results, params)
     comp = {"status": comparison}
     if info.get("interim_file"):
         comp["file"] = info["interim_file"]
@@ -375,6 +393,6 @@ def compute(results: dict, params: Params, interim: dict | None | str = "params"
         "summary.rows": Value([_row_value(r, comparison == "ok") for r in rows]),
         "summary.comparison": Value(comp),
         "summary.filter": Value(dict(params.filter or {})),
-        "summary.holm": holm_values})
+        **holm_values})
     return Summary(stage=params.stage, language=lang, min_cell=min_cell, values=values,
                    rows=tuple(rows), **info)

@@ -38,6 +38,9 @@ FAST_ENGINE_ABOVE = 2000
 #: Multiple imputation: imputations, iterations per chain, and the largest number of
 #: participants imputed (a random subsample above it, for this sensitivity analysis only).
 MI_IMPUTATIONS, MI_ITERATIONS, MI_MAX_PARTICIPANTS = 10, 5, 5000
+#: Baseline covariates of the imputation models (multiple imputation and the δ-adjusted
+#: tipping point): every randomised participant with them is imputed, scores or not.
+COVARIATES = ("birth_year", "gender", "main_benefit", "education", "immigrant", "office")
 #: Little's test: the largest number of rows tested (a random subsample above it; with more
 #: rows the EM and pattern steps get slow, and the test is already very sensitive).
 MCAR_MAX_ROWS = 20000
@@ -231,7 +234,7 @@ def sensitivity(stage: StageData, long: pd.DataFrame, randomised: pd.DataFrame,
                 seed: int) -> tuple[pd.DataFrame, dict]:
     """The arm × wave effects under all-available (the main model, ``model`` from
     :func:`trial_model`), complete-case and multiple-imputation analyses (chained equations by
-    arm, Rubin's rules)."""
+    arm, Rubin's rules with Barnard–Rubin degrees of freedom)."""
     rows, info = [], {"m": MI_IMPUTATIONS, "seed": seed, "n": 0, "total": 0}
     trial = long[long["participant_id"].isin(randomised["participant_id"])]
     people = randomised.set_index("participant_id")
@@ -265,16 +268,18 @@ def sensitivity(stage: StageData, long: pd.DataFrame, randomised: pd.DataFrame,
                              "n": int(f["n_subjects"]),
                              **{k: float(f[k]) for k in ("estimate", "ci_low", "ci_high",
                                                          "p_value")}})
-        # multiple imputation, separately by arm, among the participants of the main model
+        # multiple imputation, separately by arm, of every randomised participant with the
+        # baseline covariates (those without any score included)
         rng = np.random.default_rng(seq)
-        ids = wide.index.to_numpy()
+        ids = people.index[people[list(COVARIATES)].notna().all(axis=1)].to_numpy()
         info["total"] = max(info["total"], len(ids))
         if len(ids) > MI_MAX_PARTICIPANTS:
             ids = np.sort(rng.choice(ids, MI_MAX_PARTICIPANTS, replace=False))
         info["n"] = max(info["n"], len(ids))
-        frame = wide.loc[ids].join(people[["arm", "office"]])
+        frame = (wide.reindex(ids).rename_axis("participant_id")
+                 .join(people[["arm", *COVARIATES]]))
         try:
-            completed = impute_chained(frame.reset_index(), waves, predictors=["office"],
+            completed = impute_chained(frame.reset_index(), waves, predictors=list(COVARIATES),
                                        by="arm", m=MI_IMPUTATIONS, n_iter=MI_ITERATIONS,
                                        seed=int(rng.integers(2**31)))
         except EstimationError:
@@ -292,7 +297,12 @@ def sensitivity(stage: StageData, long: pd.DataFrame, randomised: pd.DataFrame,
             except EstimationError:
                 break
         if len(fits) == MI_IMPUTATIONS:
-            pooled = rubin_pool(pd.concat(fits), by="wave").set_index("wave")
+            # Barnard–Rubin df; complete-data df: participants − fixed effects (intercept, arm,
+            # wave and arm × wave per later wave, office dummies), as mice's pool(dfcom = ...)
+            n_fixed = 2 * len(waves) + frame["office"].nunique() - 1
+            dfc = max(min(int(f["n_subjects"].min()) for f in fits) - n_fixed, 1)
+            pooled = rubin_pool(pd.concat(fits), by="wave",
+                                df_complete=float(dfc)).set_index("wave")
             for wave in reported["wave"]:
                 if wave in pooled.index:
                     p = pooled.loc[wave]

@@ -36,6 +36,7 @@ from .analyses import (
 )
 from .analyses import _randomised as randomised_participants
 from .nested import nested_values, partially_nested
+from .tipping import delta_tipping, tipping_values
 
 
 def _empty() -> Mapping:
@@ -70,6 +71,9 @@ class SurveyWaves:
     employment: pd.DataFrame | None = None
     change: pd.DataFrame | None = None
     nested: pd.DataFrame | None = None     # the coaches: partially nested model per scale × wave
+    tipping: pd.DataFrame | None = None    # δ-adjusted MNAR analysis per scale × wave
+    tipping_curve: pd.DataFrame | None = None  # its estimate and interval against δ
+    tipping_info: Mapping = field(default_factory=_empty)  # m, n analysed, total randomised
 
 
 def compute(stage: StageData, params: Params) -> SurveyWaves:
@@ -93,9 +97,12 @@ def compute(stage: StageData, params: Params) -> SurveyWaves:
     parts = {"reliability": rel, "alpha": MappingProxyType(alpha), "model": model,
              "sensitivity": sens, "mcar_items": mcar_items(long, params.seed)}
     nested = partially_nested(stage, long, randomised, model)
+    tipping, curve, tip_info = delta_tipping(stage, long, randomised, model, waves, params.seed)
     return SurveyWaves(
-        **base, **parts, nested=nested,
-        values=frozen_values({**_values(later=later, **parts), **nested_values(nested)}),
+        **base, **parts, nested=nested, tipping=tipping, tipping_curve=curve,
+        tipping_info=MappingProxyType(tip_info),
+        values=frozen_values({**_values(later=later, **parts), **nested_values(nested),
+                              **tipping_values(tipping, tip_info)}),
         n_randomised=MappingProxyType({k: int(v) for k, v in n_randomised.items()}),
         n_randomised_withheld=MappingProxyType({
             arm: shared_counts(stage, waves, policy, params.filter).is_hidden("klar_analysed", arm)
@@ -123,6 +130,8 @@ def _absent_values(absent: Missing, later: list[str]) -> Mapping[str, Value]:
         for wave in later:
             values[f"scales.{scale}.arm_by_wave.{wave}"] = _null(absent)
             values[f"scales.{scale}.partially_nested.{wave}"] = _null(absent)
+            for name in ("mar_ancova", "tipping_delta"):
+                values[f"scales.{scale}.sensitivity.{name}.{wave}"] = _null(absent)
     return frozen_values(values)
 
 

@@ -48,6 +48,7 @@ from .show import (
     show_model,
     show_other_projects,
     show_reliability,
+    show_tipping,
 )
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "show_model",
     "show_other_projects",
     "show_reliability",
+    "show_tipping",
     "survey_long",
     "trial_model",
 ]

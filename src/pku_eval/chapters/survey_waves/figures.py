@@ -100,3 +100,45 @@ def trajectory_figure(means: pd.DataFrame, groups: list[tuple], waves: list[str]
     fig.legend(handles, labels, loc="lower center", ncol=len(groups), bbox_to_anchor=(0.5, -0.04))
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
+
+
+def tipping_figure(curve: pd.DataFrame, tipping: pd.DataFrame, lang: str):
+    """The δ-adjusted tipping-point analysis: per scale (one panel each, the wave ``curve``
+    holds for it), the pooled effect and its 95% interval against δ (the shift of the
+    treatment arm's unobserved scores, scale points); a dashed line at 0, a dotted line at
+    the tipping δ. The estimates rest on every randomised participant, so nothing here
+    describes a person. Carries its text alternative (``pku_alt``)."""
+    import matplotlib.pyplot as plt
+
+    scales = [s for s in SURVEY_SCALES if s in set(curve["scale"])]
+    fig, axes = plt.subplots(1, len(scales), figsize=(7.5, 3.2), sharey=True, squeeze=False)
+    alt = []
+    tip = tipping.set_index(["scale", "wave"])
+    for ax, scale in zip(axes[0], scales, strict=True):
+        c = curve[curve["scale"] == scale]
+        wave = c["wave"].iloc[0]
+        ax.fill_between(c["delta"], c["ci_low"], c["ci_high"],
+                        color=plots.ARM_COLOURS["treatment"], alpha=0.25, lw=0)
+        ax.plot(c["delta"], c["estimate"], color=plots.ARM_COLOURS["treatment"], lw=1.6)
+        ax.axhline(0, color="#777777", lw=0.8, ls="--")
+        ax.axvline(0, color="#bbbbbb", lw=0.6)
+        point = tip.loc[(scale, wave), "tipping"]
+        if point is not None and not pd.isna(point):
+            ax.axvline(point, color="#333333", lw=0.9, ls=":")
+            shown = text.fmt_num(point, 2, lang)
+        else:
+            shown = text.t("sw_tip_alt_none", lang)
+        ax.set_title(f"{SCALES[scale].label(lang)} ({wave})", fontsize=9)
+        ax.set_xlabel(text.t("sw_tip_axis_x", lang), fontsize=8)
+        alt.append(text.t("sw_tip_alt_item", lang, scale=SCALES[scale].label(lang), wave=wave,
+                          tip=shown))
+    axes[0][0].set_ylabel(text.t("sw_tip_axis_y", lang))
+    from matplotlib.ticker import FuncFormatter
+
+    local = FuncFormatter(lambda v, _: text.fmt_num(v, 1, lang))
+    for ax in axes[0]:
+        ax.xaxis.set_major_formatter(local)
+        ax.yaxis.set_major_formatter(local)
+    fig.tight_layout()
+    fig.pku_alt = text.t("sw_tip_alt", lang, items="; ".join(alt))
+    return fig

@@ -13,7 +13,8 @@ from ...publish import Column
 from ...text import arm_name, fmt_int, fmt_num, fmt_p
 from .analyses import CONTROL, FAST_ENGINE_ABOVE, OTHER_PROJECTS, PROJECTS, TREATMENT, Missing
 from .computation import SurveyWaves
-from .figures import items_figure, trajectory_figure
+from .figures import items_figure, tipping_figure, trajectory_figure
+from .tipping import DELTA_STEP, delta_width
 
 
 def _scale_label(scale: str, lang: str) -> str:
@@ -246,6 +247,58 @@ def show_missing(ch, res: SurveyWaves) -> None:
                    Column("ci_low", ch.t("sw_h_ci_low"), "num", base="n", decimals=2),
                    Column("ci_high", ch.t("sw_h_ci_high"), "num", base="n", decimals=2)],
              ch.t("sw_sens_caption"), ch.t("source_survey"), note=note)
+    show_tipping(ch, res)
+
+
+def show_tipping(ch, res: SurveyWaves) -> None:
+    """The δ-adjusted (MNAR) tipping point: per scale, in words for the last reported wave,
+    the figure of the effect against δ, and the table of every wave."""
+    t = res.tipping
+    if res.absent or t is None or t.empty:
+        return
+    lang = ch.language
+    ch.text("sw_tip_intro", m=fmt_int(res.tipping_info["m"], lang))
+    parts, shown = [], t[t["missing"].isna()]
+    for scale in SURVEY_SCALES:
+        rows = t[t["scale"] == scale]
+        if rows.empty:
+            continue
+        ok = shown[shown["scale"] == scale]
+        r = ok.iloc[-1] if len(ok) else rows.iloc[-1]
+        label, wave = _scale_label(scale, lang).lower(), r["wave"]
+        if r["missing"] is not None:
+            parts.append(ch.t("sw_tip_item_missing", scale=label, wave=wave,
+                              reason=r["missing"].show(lang)))
+            continue
+        est = {k: fmt_num(r[k], 2, lang) for k in ("estimate", "ci_low", "ci_high")}
+        if r["tipping"] is None or pd.isna(r["tipping"]):
+            parts.append(ch.t("sw_tip_item_none", scale=label, wave=wave, **est,
+                              limit=fmt_num(delta_width(scale), 0, lang)))
+        else:
+            parts.append(ch.t("sw_tip_item", scale=label, wave=wave, **est,
+                              delta=fmt_num(abs(r["tipping"]), 2, lang),
+                              direction=ch.t("sw_tip_lower" if r["tipping"] < 0
+                                             else "sw_tip_higher")))
+    ch.text("sw_tip_text", items=_join(parts, lang))
+    if res.tipping_info["n"] < res.tipping_info["total"]:
+        ch.text("sw_tip_subsample", n=fmt_int(res.tipping_info["n"], lang),
+                total=fmt_int(res.tipping_info["total"], lang))
+    last = shown.groupby("scale", sort=False).tail(1)[["scale", "wave"]]
+    curve = res.tipping_curve.merge(last, on=["scale", "wave"])
+    if len(curve):
+        ch.figure(tipping_figure(curve, t, lang), ch.t("sw_tip_caption"),
+                  ch.t("source_survey"), note=ch.t("sw_tip_note"))
+    tab = shown.copy()
+    tab["scale"] = tab["scale"].map(lambda sc: _scale_label(sc, lang))
+    tab["tipping"] = tab["tipping"].astype(float)
+    ch.table(tab, [Column("scale", ch.t("sw_h_scale")), Column("wave", ch.t("h_wave")),
+                   Column("n", ch.t("sw_h_participants"), "count"),
+                   Column("estimate", ch.t("sw_h_diff"), "num", base="n", decimals=2),
+                   Column("ci_low", ch.t("sw_h_ci_low"), "num", base="n", decimals=2),
+                   Column("ci_high", ch.t("sw_h_ci_high"), "num", base="n", decimals=2),
+                   Column("tipping", ch.t("sw_h_tipping"), "num", base="n", decimals=2)],
+             ch.t("sw_tip_table_caption"), ch.t("source_survey"),
+             note=ch.t("sw_tip_table_note", step=fmt_num(DELTA_STEP, 2, lang)))
 
 
 def show_employment(ch, res: SurveyWaves) -> None:

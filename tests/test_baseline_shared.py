@@ -1,0 +1,63 @@
+"""The baseline table's "n" is a shared count (#14): the analysed participants of a project's arm
+(in an office's report, the office's). Read side by side, the office reports of Sør-Trøndelag
+gave one back — the project's 94 minus Orkdal's 34 and Lerkendal's 56 is Jobbhuset's 4 — because
+Orkdal's baseline printed the 34 its flow table withholds. The column now follows the shared
+decision, and with it every cell that adds up to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pku_eval import flow as flowmod
+from pku_eval import tidy
+from pku_eval.chapters.participants.show import _baseline_wide
+from pku_eval.disclosure import MARK, Policy
+from pku_eval.shared_counts import shared_counts
+
+P = Policy(5)
+WAVES = ["T0", "T1", "T2"]
+OFFICES = ("lerkendal", "orkdal", "jobbhuset")
+
+
+@pytest.fixture(scope="module")
+def stages(demo_dir):
+    ds = tidy.load(demo_dir)
+    return {o: tidy.prepare(ds, "2017-06-30", {"office": o}) for o in OFFICES}
+
+
+def test_the_offices_of_a_project_never_leave_one_analysed_count_unknown(stages):
+    """Of the project's analysed count and its offices', never exactly one is withheld."""
+    st = stages["orkdal"]
+    project = shared_counts(st, WAVES, P, {"project": "sortrondelag"})
+    assert not project.is_hidden("analysed", "treatment")
+    shown = [shared_counts(st, WAVES, P, {"office": o}).is_hidden("analysed", "treatment")
+             for o in OFFICES]
+    assert sum(shown) != 1 and sum(shown) >= 1   # Jobbhuset's 4 is withheld, not alone
+
+
+@pytest.mark.parametrize("office", OFFICES)
+def test_the_baseline_column_follows_the_shared_decision(stages, office):
+    st = stages[office]
+    a = st.analysed
+    bt = flowmod.baseline_table(a[a["project"] == "sortrondelag"], st.cutoff, "nb")
+    withheld = {arm for arm in ("treatment",)
+                if shared_counts(st, WAVES, P, {"office": office}).is_hidden("analysed", arm)}
+    wide = _baseline_wide(bt, ["treatment"], "nb", P, withheld)
+    if withheld:
+        assert set(wide["treatment"]) == {MARK}, office     # n, age and every category
+    else:
+        assert wide["treatment"].iloc[0] != MARK            # the n is printed
+    assert office != "jobbhuset" or withheld
+
+
+def test_without_the_decision_the_office_column_gives_the_count_back(stages):
+    """The old table: the office withheld as the second unknown (Orkdal in the default demo)
+    printed its n although its flow table withholds it."""
+    second = [o for o in OFFICES if o != "jobbhuset" and shared_counts(
+        stages[o], WAVES, P, {"office": o}).is_hidden("analysed", "treatment")]
+    assert second
+    st = stages[second[0]]
+    a = st.analysed
+    bt = flowmod.baseline_table(a[a["project"] == "sortrondelag"], st.cutoff, "nb")
+    old = _baseline_wide(bt, ["treatment"], "nb", P)
+    assert old["treatment"].iloc[0] != MARK

@@ -1,0 +1,162 @@
+"""The report's glossary, reference list and lists of tables and figures (pku_eval.appendices),
+the links from citations to the reference list, and the title of an English report."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from pku_eval import appendices
+from pku_eval.params import parse_params
+from pku_eval.report import report_title
+from pku_eval.text import t
+
+
+def terms(language: str) -> list[str]:
+    return [e["term"][language] for e in appendices.glossary()]
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_glossary_has_the_report_s_terms_once_each(language):
+    found = terms(language)
+    assert len(found) == len(set(found))
+    text = " ".join(found)
+    for word in {"nb": ("SE", "ITT", "KI", "REML", "MCAR", "MNAR", "Hasardratio", "RMST",
+                        "Holm", "Rubins regler", "Kaplan–Meier", "Mantel–Haenszel"),
+                 "en": ("SE", "ITT", "CI", "REML", "MCAR", "MNAR", "Hazard ratio", "RMST",
+                        "Holm", "Rubin's rules", "Kaplan–Meier", "Mantel–Haenszel")}[language]:
+        assert word in text, word
+
+
+def test_the_glossary_sorts_as_a_norwegian_reader_expects():
+    assert sorted(["Ørn", "Zebra", "Åker", "Ærlig", "abc"], key=appendices.sort_key) == [
+        "abc", "Zebra", "Ærlig", "Ørn", "Åker"]
+    html = appendices.glossary_html("nb", 12)
+    shown = re.findall(r"<dt>(.*?)</dt>", html)
+    assert shown == sorted(shown, key=appendices.sort_key) and len(shown) == len(terms("nb"))
+
+
+def test_the_reference_list_has_the_methods_and_the_trial_s_documents():
+    cites = {r["cite"]["en"] for r in appendices.references()}
+    for cite in ("Schulz et al. 2010", "ICH 2019", "White et al. 2011", "Rubin 1987",
+                 "Newcombe 1998", "Jacobson and Truax 1991", "Miller et al. 2003", "Holm 1979",
+                 "Kaplan and Meier 1958", "Cox 1972", "Royston and Parmar 2013",
+                 "Mantel and Haenszel 1959", "Breit et al. 2016", "KLAR-prosjektet 2017"):
+        assert cite in cites, cite
+    keys = [r["key"] for r in appendices.references()]
+    assert len(keys) == len(set(keys))
+
+
+def test_every_citation_in_the_glossary_is_in_the_reference_list():
+    """A term's explanation cites its method; the reference list must hold every one."""
+    for language in ("nb", "en"):
+        cites = {r["cite"][language] for r in appendices.references()}
+        for entry in appendices.glossary():
+            for group in re.findall(r"\(([^()]*\d{4})\)", entry["text"][language]):
+                for cite in group.split("; "):
+                    assert cite in cites, (language, cite)
+
+
+def test_citations_link_to_the_reference_list_only_in_text():
+    body = ('<html><head><title>Newcombe 1998</title></head><body>'
+            '<h3 class="pku-section">Holm 1979</h3>'
+            '<p class="pku-text">Newcombes intervall (Newcombe 1998; Holm 1979).</p>'
+            '<img alt="Newcombe 1998"/><a href="#x">Newcombe 1998</a>'
+            '<p>Not a cite: Newcombe 19981, Cox 1972-style.</p></body></html>')
+    out = appendices.link_citations(body, "nb")
+    links = re.findall(r'<a class="pku-cite" href="#ref-([a-z0-9-]+)">(.*?)</a>', out)
+    assert links == [("newcombe1998", "Newcombe 1998"), ("holm1979", "Holm 1979")]
+    assert '<title>Newcombe 1998</title>' in out and 'alt="Newcombe 1998"' in out
+    assert '<h3 class="pku-section">Holm 1979</h3>' in out
+    assert "Newcombe 19981" in out and "Cox 1972-style" in out
+
+
+def test_the_lists_of_tables_and_figures_link_every_caption():
+    body = ('<figure class="pku-table" id="tab-4-1"><figcaption><span class="pku-label">'
+            'Tabell 4.1</span> Hovedresultatet</figcaption></figure>'
+            '<figure class="pku-figure" id="fig-2-3"><img alt="x"/><figcaption>'
+            '<span class="pku-label">Figur 2.3</span> Flytdiagram</figcaption></figure>')
+    out = appendices.lists_html(body, "nb", 14)
+    assert re.findall(r'href="#([^"]+)"', out) == ["tab-4-1", "fig-2-3"]
+    assert "Hovedresultatet" in out and "Flytdiagram" in out
+    assert out.index(t("list_tables", "nb")) < out.index(t("list_figures", "nb"))
+
+
+class Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href", "").startswith("#ref-"):
+            self.hrefs.append(a["href"][1:])
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_reference_has_an_anchor_a_citation_can_reach(language):
+    html = appendices.references_html(language, 13) + appendices.link_citations(
+        "<body><p>" + " ".join(f"({r['cite'][language]})" for r in appendices.references())
+        + "</p></body>", language)
+    parser = Ids()
+    parser.feed(html)
+    assert len(parser.hrefs) == len(appendices.references())
+    assert set(parser.hrefs) <= parser.ids
+
+
+def params(**extra):
+    raw = {"stage": "final", "title": t("default_title_final", "nb"),
+           "cutoff_date": "2017-06-30", "chapters": ["summary"]} | extra
+    return parse_params(raw, check_notebooks=False)
+
+
+def test_an_english_report_has_an_english_title():
+    assert report_title(params()) == t("default_title_final", "nb")
+    assert report_title(params(language="en")) == t("default_title_final", "en")
+    assert report_title(params(language="en", title_en="PKU: the final report")) == (
+        "PKU: the final report")
+    # a title of one's own stays as written when no English one is given
+    assert report_title(params(language="en", title="Min rapport")) == "Min rapport"
+    # a filtered report names its project or office, in its language
+    assert report_title(params(language="en", filter={"project": "klar"})) == (
+        t("default_title_final", "en") + " – project KLAR")
+    assert report_title(params(filter={"office": "royken"})) == (
+        t("default_title_final", "nb") + " – NAV Røyken")
+
+
+def test_the_shipped_params_use_the_default_titles():
+    """The English default title is recognised by the Norwegian default: they stay in step."""
+    from pku_eval import config
+    from pku_eval.params import read_params
+
+    for stage in ("interim", "final"):
+        p = read_params(config.PARAMS_DIR / f"{stage}.yml")
+        assert p.title == t(f"default_title_{stage}", "nb")
+
+
+def test_title_en_must_be_text():
+    from pku_eval.errors import ParamsError
+
+    with pytest.raises(ParamsError, match="title_en"):
+        params(title_en=["x"])
+
+
+@pytest.mark.slow
+def test_the_built_report_has_its_appendices_and_links_its_citations(built):
+    html = (built / "final" / "report.html").read_text(encoding="utf-8")
+    parser = Ids()
+    parser.feed(html)
+    for anchor in ("glossary", "references", "lists", "provenance"):
+        assert anchor in parser.ids
+        assert f'<li><a href="#{anchor}">' in html      # in the table of contents
+    order = [html.index(f'id="{a}"') for a in ("glossary", "references", "lists", "provenance")]
+    assert order == sorted(order)
+    assert parser.hrefs and set(parser.hrefs) <= parser.ids  # every citation reaches its entry
+    lists = html[html.index('id="lists"'):html.index('id="provenance"')]
+    listed = re.findall(r'<a href="#((?:tab|fig)-[0-9-]+)">', lists)
+    shown = re.findall(r'<figure class="pku-(?:table|figure)" id="((?:tab|fig)-[0-9-]+)"', html)
+    assert sorted(listed) == sorted(shown) and len(shown) > 20
