@@ -31,35 +31,7 @@ def rates_figure(counts: pd.DataFrame, language: str):
     return fig
 
 
-def km_steps(curve: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """The points of one Kaplan–Meier curve that may be drawn (``time``, ``survival``,
-    ``ci_low``, ``ci_high``), starting at (0, 1): the curve stops at the last time with
-    enough people at risk (the policy decides), and every step it draws carries enough events
-    for the policy — smaller steps are merged into the next one that does, so no step shows
-    a single event (or a few) of a small group; after its last step the curve runs flat to
-    where it stops.
-
-    Examples
-    --------
-    >>> c = pd.DataFrame({"time": [1., 2., 3., 4.], "at_risk": [20, 18, 12, 4],
-    ...                   "events": [2, 4, 6, 1], "survival": [.9, .7, .35, .26],
-    ...                   "ci_low": [.8, .5, .2, .1], "ci_high": [1., .9, .5, .4]})
-    >>> km_steps(c, Policy(5))[["time", "survival"]].values.tolist()
-    [[0.0, 1.0], [2.0, 0.7], [3.0, 0.35], [3.0, 0.35]]
-    """
-    eligible = curve[curve["at_risk"].map(policy.enough).astype(bool)]
-    keep, pending = [], 0
-    for i, events in zip(eligible.index, eligible["events"], strict=True):
-        pending += int(events)
-        if pending and policy.enough(pending):
-            keep.append(i)
-            pending = 0
-    cols = ["time", "survival", "ci_low", "ci_high"]
-    start = pd.DataFrame([{"time": 0.0, "survival": 1.0, "ci_low": 1.0, "ci_high": 1.0}])
-    drawn = curve.loc[keep, cols]
-    last = drawn.iloc[[-1]] if len(drawn) else start
-    end = last.assign(time=float(eligible["time"].max()) if len(eligible) else 0.0)
-    return pd.concat([start, drawn, end], ignore_index=True).astype(float)
+from ...disclosure import km_steps  # noqa: E402,F401  (the policy's rule, written once)
 
 
 def km_figure(km: pd.DataFrame, at_risk: pd.DataFrame, language: str, policy: Policy):

@@ -70,15 +70,7 @@ def estimation_missing(exc: EstimationError) -> Missing:
     return Missing("too_few") if exc.reason == "too_few" else Missing(f"est_{exc.reason}")
 
 
-def survey_long(stage: StageData, waves: list[str]) -> pd.DataFrame:
-    """Survey answers of analysed participants at the report's waves, with arm, office,
-    project and randomisation; ``wave`` an ordered categorical in the params' order."""
-    cols = ["participant_id", "arm", "office", "project", "randomised", "enrolled_date"]
-    survey = stage.table("survey")
-    out = survey[survey["wave"].isin(waves)].merge(stage.analysed[cols], on="participant_id",
-                                                   how="inner")
-    out["wave"] = pd.Categorical(out["wave"], categories=waves, ordered=True)
-    return out
+from ...tidy import survey_long  # noqa: E402,F401  (also counted per office: set_tables_survey)
 
 
 def _randomised(stage: StageData) -> pd.DataFrame:
