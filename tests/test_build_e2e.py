@@ -52,7 +52,11 @@ def test_report_files(built, stage, demo_dir):
     links = re.findall(r'href="#([^"]+)"', toc)
     assert len(links) >= 6 and all(link in ids for link in links)
     # self-contained: no remote resources, no scripts loaded from anywhere
-    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert not re.search(r'src="(https?:)?//', html)
+    assert not re.search(r'<link\b[^>]*href="(https?:)?//', html)
+    # the only links out of the report are the references' DOIs (a reader's click, no load)
+    outward = re.findall(r'<a\b[^>]*href="((?:https?:)?//[^"]*)"', html)
+    assert all(u.startswith("https://doi.org/10.") for u in outward), outward
     assert "<script src" not in html
     # no code visible
     assert "chapter.start" not in html and "import " not in html

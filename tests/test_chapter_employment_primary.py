@@ -15,8 +15,11 @@ import pytest
 from pku_eval import demo, tidy
 from pku_eval.chapters import employment as em
 from pku_eval.params import load_params
+from pku_eval.chapters.employment.primary import nnt_value
+from pku_eval.stats.effect_sizes import number_needed_to_treat
 from pku_eval.stats.stratified import mantel_haenszel_rd
 from pku_eval.stats.survival_contrasts import km_risk_difference, rmst_difference
+from pku_eval.values import Value
 
 FINAL = "2017-06-30"  # the default final cut-off (the demo extract is 2017-06-30)
 P5 = load_params(min_cell=5)
@@ -107,6 +110,48 @@ def test_keys_are_the_stats_functions_with_the_chapters_options(large):
     for k in ("estimate", "ci_low", "ci_high"):
         assert got[k] == pytest.approx(mh[k], rel=1e-12)
     assert mh["variance"] == "greenland-robins"  # REPORT_SPEC: Greenland–Robins (1985)
+
+
+def test_planted_number_needed_to_treat(large):
+    """The planted hazards give the true NNT by the horizon, 1 / (true risk difference): it
+    lies in Altman's interval, on the benefit side (NNTB)."""
+    truth, _ = planted()
+    got = large.value("employment.horizon.nnt")
+    assert got["kind"] == "NNTB" and not got["crosses_infinity"]
+    assert 0 < got["ci_low"] < 1 / truth < got["ci_high"], (got, 1 / truth)
+    assert got["nnt"] == pytest.approx(got["estimate"])
+
+
+def test_nnt_key_is_the_stats_function_with_the_chapters_options(large):
+    """employment.horizon.nnt is stats.number_needed_to_treat (tested against Altman 1998 in
+    tests/test_stats_effect_sizes.py) on the primary difference, a job counted as beneficial."""
+    rand = randomised(large)
+    km = km_risk_difference(rand, "days", "event", "arm", 365.25, "treatment",
+                            "internal_control")
+    ref = number_needed_to_treat(km, event_is="beneficial").iloc[0]
+    got = large.value("employment.horizon.nnt")
+    for k in ("estimate", "ci_low", "ci_high", "nnt"):
+        assert got[k] == pytest.approx(ref[k], rel=1e-12)
+    assert (got["kind"], got["crosses_infinity"]) == (ref["kind"], ref["crosses_infinity"])
+
+
+def test_nnt_interval_through_infinity_to_the_harm_side():
+    """Altman (1998): a difference of 10 points (−5 to 25) is NNTB 10 with the interval
+    "NNTH 20 to ∞ to NNTB 4"; the key keeps that signed: ci_low 4 (NNTB), ci_high −20
+    (NNTH). A difference whose interval lies below 0 is a number needed to harm."""
+    rd = Value({"estimate": 0.10, "ci_low": -0.05, "ci_high": 0.25}, n=200)
+    got = nnt_value(rd).estimate
+    assert got["estimate"] == pytest.approx(10.0) and got["kind"] == "NNTB"
+    assert got["crosses_infinity"]
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((4.0, -20.0))
+    harm = nnt_value(Value({"estimate": -0.05, "ci_low": -0.08, "ci_high": -0.02})).estimate
+    assert harm["kind"] == "NNTH" and not harm["crosses_infinity"]
+    assert (harm["estimate"], harm["ci_low"], harm["ci_high"]) == pytest.approx(
+        (-20.0, -50.0, -12.5))
+    # a limit at 0 gives an infinite number: null with its reason (JSON has no infinity)
+    edge = nnt_value(Value({"estimate": 0.1, "ci_low": 0.0, "ci_high": 0.2}))
+    assert edge.estimate["ci_high"] is None and "infinite" in edge.reason
+    assert nnt_value(Value.null("suppressed")).reason == "suppressed"
 
 
 def hand_stage(tmp_path, job_days: list, arms: list[str]):

@@ -17,7 +17,12 @@ from pku_eval.chapters import employment as em
 from pku_eval.chapters.employment import sensitivity as sens
 from pku_eval.params import load_params
 from pku_eval.stats.clustered import risk_difference_clustered
-from pku_eval.stats.sensitivity import mi_risk_difference, missing_outcome_bounds
+from pku_eval.stats.sensitivity import (
+    half_width_forecast,
+    mi_risk_difference,
+    missing_outcome_bounds,
+    n_for_half_width,
+)
 from pku_eval.stats.weighting import ipw_difference
 from pku_eval.values import SUPPRESSED
 
@@ -132,6 +137,35 @@ def test_forecast_only_at_the_interim_and_narrower(data_dir, large):
     assert f["n_treatment_final"] > f["n_control_final"] > 0  # 60/40 allocation
 
 
+def test_forecast_is_the_stats_functions_with_the_chapters_options(data_dir):
+    """half_width_final and the sizes for the stated half-width are stats.half_width_forecast
+    and stats.n_for_half_width (tests/test_stats_sensitivity.py: Newcombe's Wald interval) at
+    the interim's risks by the horizon, with everyone randomised so far at today's share with
+    register data and today's allocation."""
+    interim = em.compute(tidy.prepare(tidy.load(data_dir), INTERIM), P5)
+    f = interim.value("employment.horizon.precision_forecast")
+    risk = {a: interim.value(f"employment.horizon.risk.{a}")
+            for a in ("treatment", "internal_control")}
+    frame = interim.frame
+    rand = frame[(frame["randomised"] == 1)
+                 & frame["arm"].isin(["treatment", "internal_control"])]
+    n = {a: len(g) * g["has_outcome"].mean() for a, g in rand.groupby("arm")}
+    assert f["half_width_final"] == pytest.approx(half_width_forecast(
+        risk["treatment"], risk["internal_control"], n["treatment"],
+        n["internal_control"]), rel=1e-12)
+    need_t, need_c = n_for_half_width(risk["treatment"], risk["internal_control"],
+                                      sens.FORECAST_HALF_WIDTH,
+                                      ratio=n["internal_control"] / n["treatment"])
+    assert f["target_half_width"] == sens.FORECAST_HALF_WIDTH == 0.05
+    assert (f["n_treatment_needed"], f["n_control_needed"]) == (
+        -(-need_t // 1), -(-need_c // 1))
+    share = rand.groupby("arm")["has_outcome"].mean()
+    assert f["n_randomised_needed"] >= need_t / share["treatment"] + need_c / share[
+        "internal_control"]
+    # more people than the final report will have exactly when its forecast is wider than ±5
+    assert (f["n_treatment_needed"] > f["n_treatment_final"]) == (f["half_width_final"] > 0.05)
+
+
 def test_without_se_log_the_coach_key_is_null_with_its_reason(tmp_path):
     d = tmp_path / "no_log"
     write_tables(d, demo.generate(participants=300, seed=3))
@@ -192,3 +226,39 @@ def test_overlap_figure_is_published_with_its_text_alternative(data_dir, large):
     alt = page.split('alt="')[-1].split('"')[0]
     assert "Tiltak" in alt or "tiltak" in alt
     assert large.sensitivity.propensity["ps"].between(0, 1).all()
+
+
+def test_negative_control_reading_recovers_the_planted_confounding(large):
+    """Internal and external control both had usual follow-up; the demo plants a small
+    difference between them (annual job hazards 0.18 and 0.165: the external comparison is
+    confounded by a hazard ratio of 0.18/0.165 ≈ 1.09). The control check's adjusted hazard
+    ratio covers it, and the reading follows its interval and the odds ratio's."""
+    lam = demo.PLANTED["job_hazard_per_year"]
+    truth = lam["internal_control"] / lam["external_control"]
+    hr = large.value("time_to_work.external.control_check_hazard_ratio_adjusted")
+    assert hr["ci_low"] < truth < hr["ci_high"], (hr, truth)
+    got = large.value("employment.external.negative_control")
+    or_ = large.value("employment.external.control_check_odds_ratio_adjusted")
+    excl = {"odds_ratio_excludes_1": not or_["ci_low"] <= 1 <= or_["ci_high"],
+            "hazard_ratio_excludes_1": not hr["ci_low"] <= 1 <= hr["ci_high"]}
+    assert got == {"reading": "confounded" if any(excl.values()) else "no_clear_difference",
+                   **excl}
+
+
+def test_negative_control_reading_by_hand():
+    from pku_eval.chapters.employment.computation import negative_control
+    from pku_eval.values import Value
+
+    clear = Value({"estimate": 1.5, "ci_low": 1.1, "ci_high": 2.0})
+    null = Value({"estimate": 1.1, "ci_low": 0.8, "ci_high": 1.4})
+    below = Value({"estimate": 0.6, "ci_low": 0.4, "ci_high": 0.9})
+    assert negative_control(clear, null).estimate["reading"] == "confounded"
+    assert negative_control(null, below).estimate == {
+        "reading": "confounded", "odds_ratio_excludes_1": False,
+        "hazard_ratio_excludes_1": True}
+    assert negative_control(null, null).estimate["reading"] == "no_clear_difference"
+    # only one ratio shown: read from it alone; neither: null with the reason
+    assert negative_control(Value.null(SUPPRESSED), clear).estimate == {
+        "reading": "confounded", "hazard_ratio_excludes_1": True}
+    none = negative_control(Value.null(SUPPRESSED), Value.null(SUPPRESSED))
+    assert none.estimate is None and none.reason == SUPPRESSED

@@ -5,6 +5,7 @@ the fast tests render real tables through the publishing path; the slow ones bui
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 import shutil
@@ -22,6 +23,7 @@ from pku_eval.audit import read_tables
 from pku_eval.deliver import deliver, write_tables_xlsx
 from pku_eval.demo_marker import DEMO_MARKER, is_demo, mark_demo
 from pku_eval.index_page import INDEX_MARKER, is_ours, update_index
+from pku_eval.params import read_params
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -176,6 +178,41 @@ def test_title_of_a_filtered_report_names_the_project_or_office():
     assert page_css("nb") == '"Side " counter(page) " av " counter(pages)'
 
 
+@pytest.mark.parametrize("lang, status, words", [
+    ("nb", "draft", ("Utkast", "versjon 2.1")), ("nb", "final", ("Endelig", "versjon 2.1")),
+    ("en", "draft", ("Draft", "version 2.1")), ("en", "final", ("Final", "version 2.1"))])
+def test_title_page_shows_authors_institution_status_and_version(monkeypatch, lang, status,
+                                                                 words):
+    """The params' authors, institution, status and report version (#15) on the title page,
+    and the status and version in the running header of every screen and printed page."""
+    from pku_eval import version
+    from pku_eval.report import render
+
+    monkeypatch.setattr(version, "git_state", lambda: ("unknown", False))
+    p = replace(read_params(config.PARAMS_DIR / "final.yml"), language=lang, status=status,
+                authors=("Kari Nordmann", "Ola Nordmann"), institution="AFI & Proba",
+                report_version="2.1")
+    html = render([], p, {}, {}, "2026-12-03 02:00")
+    head, rest = html.split('<header class="pku-titlepage">', 1)
+    title = rest.split("</header>", 1)[0]
+    assert '<p class="pku-authors">Kari Nordmann, Ola Nordmann</p>' in title
+    assert '<p class="pku-institution">AFI &amp; Proba</p>' in title
+    assert f'<dd class="pku-status">{words[0]}</dd>' in title
+    assert (f'<dd class="pku-version"><span class="pku-report-version">2.1</span> · '
+            f"pku-eval {__version__}</dd>") in title
+    runhead = re.search(r'<div class="pku-runhead">(.*?)</div>', head, re.DOTALL).group(1)
+    assert f"· {words[0]} · {words[1]} ·" in runhead                    # every screen
+    page = re.search(r"@top-center \{ content: (\"[^\"]*\")", head).group(1)
+    assert f"· {words[0]} · {words[1]}" in page                         # every printed page
+    # without the optional keys: no empty lines, the package version alone, a draft
+    bare = replace(p, authors=(), institution=None, report_version=None, status="draft")
+    title = render([], bare, {}, {}, "x").split('<header class="pku-titlepage">', 1)[1]
+    title = title.split("</header>", 1)[0]
+    assert "pku-authors" not in title and "pku-institution" not in title
+    assert f'<dd class="pku-version">pku-eval {__version__}</dd>' in title
+    assert ("Utkast" if lang == "nb" else "Draft") in title
+
+
 # ------------------------------------------------------------------------------ index page
 
 def _fake_report(parent: Path, name: str, stage: str, demo: bool) -> Path:
@@ -260,8 +297,11 @@ def test_built_report_has_its_deliveries(built, stage, demo_dir):
     assert f"Side{len(reader.pages)}av{len(reader.pages)}" in last
     # the title page: status, version with commit, data source (the folder: no marker here)
     title = re.search(r'<header class="pku-titlepage">.*?</header>', html, re.DOTALL).group(0)
-    assert ("Utkast" if stage == "interim" else "Endelig") in title
+    assert ("Utkast" if stage == "interim" else "Endelig") in title  # params: status
     assert f"pku-eval {__version__}" in title
+    params = read_params(config.PARAMS_DIR / f"{stage}.yml")  # authors, institution, version
+    for shown in (", ".join(params.authors), params.institution, params.report_version):
+        assert html_lib.escape(shown, quote=False) in title, shown
     assert f">{demo_dir.name}<" in title
     assert "DEMO" not in html.split("</header>", 1)[0]  # unmarked data: not DEMO
     # the index beside the report folders

@@ -1,16 +1,21 @@
 """What keeps the memory of a build low (#19): the build process imports nothing heavy before
-its chapters' tail, the workers leave out optional modules they never use, the processes of a
-build use the system allocator for Arrow, the receipt of a new delivery is read in a child
-process. Memory itself is measured in the benchmark (bench/bench.py), not here."""
+its chapters' tail, papermill drives the chapters' kernels from threads of the build (no worker
+process holds another copy of it) and is imported without what it never uses, the processes
+of a build use the system allocator for Arrow and at most two malloc arenas, the receipt of a
+new delivery is read in a child process. Memory itself is measured in the benchmark
+(bench/bench.py), not here."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-from pku_eval import kernel
-from pku_eval.execute import UNUSED, lean_imports
+import pytest
+
+from pku_eval import kernel, runner
+from pku_eval.execute import UNUSED, ChapterTask, lean_imports, run_chapter
 from pku_eval.runner import Runner
 
 
@@ -50,14 +55,88 @@ def test_lean_imports_never_replaces_a_module_already_imported(monkeypatch):
                 del sys.modules[name]
 
 
+def test_the_build_process_imports_papermill_without_numpy_and_pyarrow():
+    # papermill's HDFS support would import numpy and pyarrow (pyarrow.fs) while the kernels
+    # run; a later step of the build still imports pyarrow.fs as usual
+    out = _in_fresh_python(
+        "import sys\nfrom pku_eval.execute import import_papermill\nimport_papermill()\n"
+        "import papermill\nfrom pku_eval.kernel import kernel_manager_class\n"
+        "kernel_manager_class(None, 2)\n"
+        "print(sorted(m for m in ('rfc3987_syntax', 'pyarrow', 'numpy', 'pandas') "
+        "if sys.modules.get(m) is not None))\n"
+        "import pyarrow.fs\nprint(sys.modules['pyarrow.fs'] is not None)")
+    assert out.splitlines() == ["[]", "True"]
+
+
+def test_chapters_run_in_threads_of_the_build_not_in_worker_processes():
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = runner.worker_pool(2)
+    try:
+        assert isinstance(pool, ThreadPoolExecutor)
+        assert runner.worker_pool(2) is pool  # made once per command
+    finally:
+        runner.close_pool(server=False)
+
+
+def test_an_interrupted_build_ends_the_kernels_of_the_running_chapters():
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+
+    class Provisioner:  # what stop_running reads of a kernel's provisioner
+        process = proc
+
+    kernel.RUNNING.add(Provisioner)
+    try:
+        kernel.stop_running()
+        assert proc.wait(timeout=10) != 0
+    finally:
+        kernel.RUNNING.discard(Provisioner)
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.slow
+def test_a_chapters_kernel_writes_to_its_log_not_to_the_build(tmp_path, capfd):
+    # chapters run in threads: the kernel gets the log, the build's descriptors stay its own
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("import os\nos.write(2, b'kernel-stderr\\n')\n"
+                                          "os.write(1, b'kernel-stdout\\n')")]
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    task = ChapterTask(name="log", parameters={}, notebook_in=str(tmp_path / "in.ipynb"),
+                       notebook_out=str(tmp_path / "out.ipynb"),
+                       log_file=str(tmp_path / "log.txt"))
+    outcome = run_chapter(task)
+    assert outcome.ok, outcome
+    log = Path(task.log_file).read_text(encoding="utf-8")
+    assert "kernel-stderr" in log and "kernel-stdout" in log
+    captured = capfd.readouterr()
+    assert "kernel-std" not in captured.out + captured.err
+    assert not kernel.RUNNING  # the kernel ended with its chapter
+
+
 def test_the_arrow_pool_is_set_for_the_build_unless_the_user_chose_one(monkeypatch):
     monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     kernel.memory_env()
     assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system"
+    assert os.environ["MALLOC_ARENA_MAX"] == "2"
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
     kernel.memory_env()
     assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"
     assert all(k.startswith(kernel.IMPORT_ENV) for k in kernel.MEMORY_ENV)  # warm == cold
+
+
+def test_the_server_can_give_back_its_library_pages_and_run_on():
+    # MADV_PAGEOUT on the file mappings: what runs afterwards reads the pages back
+    out = _in_fresh_python(
+        "import json, decimal\nfrom pku_eval import kernel\nkernel._drop_file_pages()\n"
+        "import statistics\nprint(json.dumps(str(decimal.Decimal(1) / 8)), "
+        "statistics.mean([1, 2, 3]))")
+    assert out == '"0.125" 2'
 
 
 def test_the_tail_is_called_once_when_fewer_chapters_run_than_workers():

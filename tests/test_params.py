@@ -330,3 +330,52 @@ def test_analysis_plan():
     assert "analysis_plan.lag" in msg
     raw["analysis_plan"] = {"horizon_months": 24}
     assert parse_params(raw, "final.yml").analysis_plan.horizon_months == 24
+
+
+# ---------------------------------------------------------------- the title page's keys (#15)
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("authors", "Ola Nordmann", "a list of names"),            # one text, not a list
+    ("authors", ["Ola Nordmann", ""], "a list of names"),      # a blank name
+    ("authors", ["Ola Nordmann", 5], "a list of names"),
+    ("authors", ["Ola\nNordmann"], "a list of names"),         # one line each
+    ("authors", ["x" * 201], "at most 200 characters"),
+    ("institution", ["AFI"], "text of at most 200 characters"),
+    ("institution", "   ", "text of at most 200 characters"),
+    ("status", "Endelig", "one of draft, final"),
+    ("status", None, "one of draft, final"),
+    ("report_version", 1.0, 'in quotes, e.g. "1.0"'),          # YAML read a bare 1.0 as a number
+    ("report_version", "v" * 41, "at most 40 characters"),
+])
+def test_title_page_keys_refuse_bad_values_naming_key_value_and_expected(key, value, expected):
+    msg = refused(base() | {key: value}, key)
+    assert f"key '{key}': expected" in msg and expected in msg
+    assert f"got {quote(value)}" in msg
+
+
+def test_title_page_keys_are_optional_and_read_back():
+    raw = {k: v for k, v in base().items()
+           if k not in ("authors", "institution", "status", "report_version")}
+    p = parse_params(raw, "final.yml")
+    assert (p.authors, p.institution, p.status, p.report_version) == ((), None, "draft", None)
+    for empty in ({"authors": None}, {"authors": []}, {"institution": None},
+                  {"report_version": None}):
+        assert parse_params(raw | empty, "final.yml") == p
+    p = parse_params(raw | {"authors": [" Kari Nordmann ", "Ola Nordmann"], "status": "final",
+                            "institution": "AFI", "report_version": "1.0"}, "final.yml")
+    assert p.authors == ("Kari Nordmann", "Ola Nordmann") and p.status == "final"
+    assert p.institution == "AFI" and p.report_version == "1.0"
+    assert p.notebook_parameters()["authors"] == ["Kari Nordmann", "Ola Nordmann"]
+
+
+def test_title_page_keys_survive_the_build_s_params_file(tmp_path):
+    """The build writes the params as JSON for the chapters (and keys its caches on them)."""
+    from pku_eval.params import load_params, write_params
+
+    for stage in ("interim", "final"):
+        p = read_params(config.PARAMS_DIR / f"{stage}.yml")
+        assert p.authors and p.institution and p.report_version
+        assert p.status == ("draft" if stage == "interim" else "final")
+        back = load_params(write_params(p, tmp_path / f"{stage}.json"))
+        assert back == p
+        assert load_params(tmp_path / f"{stage}.json", status="draft").status == "draft"

@@ -43,7 +43,10 @@ def test_the_reference_list_has_the_methods_and_the_trial_s_documents():
     for cite in ("Schulz et al. 2010", "ICH 2019", "White et al. 2011", "Rubin 1987",
                  "Newcombe 1998", "Jacobson and Truax 1991", "Miller et al. 2003", "Holm 1979",
                  "Kaplan and Meier 1958", "Cox 1972", "Royston and Parmar 2013",
-                 "Mantel and Haenszel 1959", "Breit et al. 2016", "KLAR-prosjektet 2017"):
+                 "Mantel and Haenszel 1959", "Breit et al. 2016", "KLAR-prosjektet 2017",
+                 "Barnard and Rubin 1999", "Bauer et al. 2008", "Wilson 1927",
+                 "Greenland and Robins 1985", "Little 1988", "Cronbach 1951",
+                 "Pearlin and Schooler 1978"):
         assert cite in cites, cite
     keys = [r["key"] for r in appendices.references()]
     assert len(keys) == len(set(keys))
@@ -57,6 +60,78 @@ def test_every_citation_in_the_glossary_is_in_the_reference_list():
             for group in re.findall(r"\(([^()]*\d{4})\)", entry["text"][language]):
                 for cite in group.split("; "):
                     assert cite in cites, (language, cite)
+
+
+#: A short citation as the texts write it: "Cox 1972", "Kaplan og Meier 1958", "White mfl. 2011".
+CITE = re.compile(r"^[A-ZÆØÅ][\w–-]+"
+                  r"(?: (?:og|and) [A-ZÆØÅ][\w–-]+| mfl\.| et al\.)? \d{4}$")
+
+
+def catalogue_texts(language: str) -> dict[str, dict[str, str]]:
+    """file name → key → text of the text catalogues of ``language`` (read as plain YAML)."""
+    import yaml
+
+    from pku_eval.text import CATALOGUE_DIR
+
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+            for path in sorted((CATALOGUE_DIR / language).glob("*.yml"))}
+
+
+#: Names with a year that are no citation: a guideline's name (its statement is Schulz et al.).
+NOT_CITES = {"CONSORT 2010"}
+
+
+def cites_in(text: str) -> list[str]:
+    """The short citations in a text: the parts of a parenthesis that read as one."""
+    found = []
+    for group in re.findall(r"\(([^()]*\d{4})\)", text):
+        for part in re.split(r"; |, ", group):
+            if CITE.match(part.strip()) and part.strip() not in NOT_CITES:
+                found.append(part.strip())
+    return found
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_citation_in_the_chapter_texts_is_in_the_reference_list(language):
+    cites = {r["cite"][language] for r in appendices.references()}
+    for name, texts in catalogue_texts(language).items():
+        for key, text in texts.items():
+            for cite in cites_in(text):
+                assert cite in cites, (language, name, key, cite)
+
+
+#: The methods each chapter's texts name and cite (#15, #16): the work behind each estimator.
+CITED = {
+    "employment": {"Newcombe 1998", "Wilson 1927", "Cox 1972", "Kaplan og Meier 1958", "ICH 2019",
+                   "Royston og Parmar 2013", "Mantel og Haenszel 1959",
+                   "Greenland og Robins 1985", "Rubin 1987", "Barnard og Rubin 1999"},
+    "survey_waves": {"Cronbach 1951", "Little 1988", "White mfl. 2011", "Pearlin og Schooler 1978",
+                     "Rubin 1987", "Barnard og Rubin 1999", "Bauer mfl. 2008"},
+    "summary": {"Holm 1979"},
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_chapters_cite_the_methods_they_use(language):
+    english = {r["cite"]["nb"]: r["cite"]["en"] for r in appendices.references()}
+    texts = catalogue_texts(language)
+    for chapter, expected in CITED.items():
+        found = {c for text in texts[chapter].values() for c in cites_in(text)}
+        want = expected if language == "nb" else {english[c] for c in expected}
+        assert want <= found, (chapter, language, want - found)
+
+
+def test_a_doi_is_a_link_and_may_break_on_a_narrow_screen():
+    out = appendices.references_html("en", 13)
+    entry = re.search(r'<li id="ref-newcombe1998">(.*?)</li>', out).group(1)
+    href = re.search(r'<a class="pku-doi" href="([^"]+)">(.*?)</a>', entry)
+    assert href.group(1) == ("https://doi.org/10.1002/(SICI)1097-0258(19980430)17:8%3C873::"
+                             "AID-SIM779%3E3.0.CO;2-I")
+    assert "<wbr>" in href.group(2)
+    assert re.sub(r"<wbr>", "", href.group(2)) == (
+        "https://doi.org/10.1002/(SICI)1097-0258(19980430)17:8&lt;873::AID-SIM779&gt;3.0.CO;2-I")
+    holm = re.search(r'<li id="ref-holm1979">(.*?)</li>', out).group(1)
+    assert "<a" not in holm  # no DOI: plain text
 
 
 def test_citations_link_to_the_reference_list_only_in_text():

@@ -5,7 +5,12 @@ Sources
 -------
 - Half-width forecast: the Wald interval of Newcombe (1998, Statistics in Medicine 17,
   873-890), Table II, method 1, example (a) 56/70 against 48/80: 0.0575 to 0.3425 (half-width
-  0.1425).
+  0.1425). The sizes for a stated half-width (n_for_half_width) are checked by inverting that
+  published interval: with the shares 0.8 and 0.6, the allocation 80/70 and the half-width
+  0.1425 they must give back 70 and 80 participants (to the 4 printed decimals of the limits).
+  The half-width of a scale effect at other sizes (half_width_at_sizes) is checked against the
+  same published Wald interval: two groups with the same share p have the standard error
+  sqrt(p(1 − p)) · sqrt(1/n_t + 1/n_c), the form the function scales; and by hand.
 - Worst/best-case bounds (Horowitz & Manski 2000): arithmetic on counts, checked by hand below;
   no published table of these bounds on public data was found.
 - The logistic multiple imputation (mice's ``logreg``) and the δ-adjusted tipping point: no
@@ -27,9 +32,11 @@ import pytest
 
 from pku_eval.stats import EstimationError, sensitivity
 from pku_eval.stats.sensitivity import (
+    half_width_at_sizes,
     half_width_forecast,
     mi_risk_difference,
     missing_outcome_bounds,
+    n_for_half_width,
     tipping_point,
 )
 
@@ -39,6 +46,36 @@ def test_half_width_matches_newcombe_wald_interval():
     # four times the people halve the width
     assert half_width_forecast(0.4, 0.3, 400, 400) == pytest.approx(
         half_width_forecast(0.4, 0.3, 100, 100) / 2)
+
+
+def test_n_for_half_width_inverts_newcombes_wald_interval():
+    # Newcombe's limits are printed to 4 decimals: the half-width 0.1425 is known to ±5e-5,
+    # so n = 70 (∝ 1/d²) to ±2 · 5e-5 / 0.1425 relative, about ±0.05 people
+    n_t, n_c = n_for_half_width(0.8, 0.6, 0.1425, ratio=80 / 70)
+    assert n_t == pytest.approx(70, abs=0.06) and n_c == pytest.approx(80, abs=0.07)
+    assert n_c / n_t == pytest.approx(80 / 70, rel=1e-12)
+    # and the forecast at those sizes is the half-width asked for
+    assert half_width_forecast(0.8, 0.6, n_t, n_c) == pytest.approx(0.1425, rel=1e-12)
+    # a 90% interval needs fewer: (z_0.95 / z_0.975)^2 of them
+    assert n_for_half_width(0.8, 0.6, 0.1425, 80 / 70, alpha=0.10)[0] == pytest.approx(
+        n_t * (1.6448536269514722 / 1.959963984540054) ** 2, rel=1e-12)
+    with pytest.raises(ValueError, match="proportion"):
+        n_for_half_width(0.8, 0.6, 5)
+    with pytest.raises(ValueError, match="ratio"):
+        n_for_half_width(0.8, 0.6, 0.05, ratio=0)
+
+
+def test_half_width_at_sizes_scales_the_wald_interval():
+    # Newcombe (a)'s sizes 70 and 80 at one common share: the Wald half-width at any other
+    # sizes is the scaled one (half_width_forecast is checked against Newcombe above)
+    now = half_width_forecast(0.6, 0.6, 70, 80)
+    for later in ((140, 160), (100, 300), (35, 40)):
+        assert half_width_at_sizes(now, 70, 80, *later) == pytest.approx(
+            half_width_forecast(0.6, 0.6, *later), rel=1e-12)
+    # by hand: four times the people in both groups halve the width
+    assert half_width_at_sizes(0.3, 50, 50, 200, 200) == pytest.approx(0.15, rel=1e-12)
+    with pytest.raises(ValueError, match="positive"):
+        half_width_at_sizes(0, 50, 50, 100, 100)
 
 
 def test_bounds_by_hand():

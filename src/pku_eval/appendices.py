@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import urllib.parse
 from pathlib import Path
 
 import yaml
@@ -99,16 +100,35 @@ def glossary_html(language: str, number: int) -> str:
             f"<dl>{items}</dl></section>")
 
 
+_DOI = re.compile(r"https://doi\.org/10\.\S+$")
+
+
+def _with_doi_link(text: str) -> str:
+    """A reference as HTML: its text escaped, the DOI at its end (``https://doi.org/10...``)
+    a link (percent-encoded in the address: some DOIs hold ``<`` and ``>``), whose text may
+    break after a ``/``, ``)`` or ``:`` (a long DOI fits a narrow screen)."""
+    m = _DOI.search(text)
+    if m is None:
+        return html.escape(text)
+    url = m.group(0)
+    href = urllib.parse.quote(url, safe=":/()._-;,~")
+    scheme, rest = url.split("//", 1)
+    shown = scheme + "//" + re.sub(r"([/):]+)", r"\1<wbr>", html.escape(rest))
+    return (f"{html.escape(text[:m.start()])}"
+            f'<a class="pku-doi" href="{html.escape(href)}">{shown}</a>')
+
+
 def references_html(language: str, number: int) -> str:
     """The reference list as an appendix: the trial's documents, then the methods, each part
-    sorted by author; each entry has the anchor ``ref-<key>`` the citations link to."""
+    sorted by author; each entry has the anchor ``ref-<key>`` the citations link to, and its
+    DOI, where it has one, is a link."""
     parts = [f'<section class="pku-appendix pku-references">'
              f'{_heading("references", number, t("references", language))}'
              f'<p class="pku-text">{html.escape(t("references_intro", language))}</p>']
     for group in GROUPS:
         refs = sorted((r for r in references() if r["group"] == group),
                       key=lambda r: sort_key(r["text"][language]))
-        items = "".join(f'<li id="ref-{r["key"]}">{html.escape(r["text"][language])}</li>'
+        items = "".join(f'<li id="ref-{r["key"]}">{_with_doi_link(r["text"][language])}</li>'
                         for r in refs)
         parts.append(f'<h3>{html.escape(t(f"references_{group}", language))}</h3>'
                      f'<ul class="pku-reflist">{items}</ul>')

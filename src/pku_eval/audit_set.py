@@ -7,12 +7,18 @@ not told how the reports relate. It finds out:
 
 - the cells that are the same cell in several reports: a table is known by its caption (without
   its number), a cell by its row label (the text columns) and its column header;
-- which reports add up to which: a report whose every printed count equals the sum of the same
-  cells in a group of narrower reports (the office reports of a project, the project reports of
-  the whole), in at least three cells with a non-zero total and two non-zero parts, and nowhere
-  not (a reader knows which offices make a project; the audit checks it from the numbers); or
-  equals one narrower report's in every cell both print (a table only one project has, printed
-  in the whole report and the project's), in at least three non-zero cells;
+- which reports add up to which. A report names the offices it covers (``pku-offices`` in its
+  head, as its title and tables do in words), so a reader knows every cell of it is the sum of
+  the same cell over those offices: each report's cell is a sum of unknown office cells, and
+  the audit eliminates the unknowns (every combination of reports whose offices cancel, e.g.
+  the whole minus the projects, a project minus its offices) — and also tries the offices that
+  have no report of their own (a project's report minus two of its three offices' gives the
+  third's). A column whose printed cells break such a sum is not a sum over offices (a count of
+  coaches, say) and is left out. Reports without that record (an earlier version's) are
+  related from the numbers instead: a report whose every printed count equals the sum of the
+  same cells in a group of narrower reports, in at least three cells with a non-zero total and
+  two non-zero parts, and nowhere not; or equals one narrower report's in every cell both
+  print, in at least three non-zero cells;
 - the sums inside each table, as for one report.
 
 It then solves all of these together (each group of withheld cells linked by them at a time)
@@ -49,6 +55,7 @@ class _Report:
     cells: dict          # (table key, row label, column header) -> value or MARK
     equations: list      # sums inside tables, over the keys above
     where: dict          # key -> "Tabell 3.2, row 4, column 'Svar'"
+    offices: frozenset | None = None   # the offices the report covers (None: not recorded)
 
 
 def _meta(html: str) -> dict:
@@ -107,8 +114,10 @@ def load_report(report_dir: Path) -> _Report:
             else:
                 continue
             where[key] = f"results.json {path}"
+    covers = meta.get("pku-offices")
+    offices = frozenset(o for o in covers.split(",") if o) if covers is not None else None
     return _Report(report_dir.name, meta.get("pku-stage", ""), meta.get("pku-filter", ""),
-                   int(meta.get("pku-min-cell", 5)), label, cells, equations, where)
+                   int(meta.get("pku-min-cell", 5)), label, cells, equations, where, offices)
 
 
 def _rank(report: _Report) -> int:
@@ -148,6 +157,58 @@ def _sums(target: _Report, narrower: list[_Report]) -> list[tuple[_Report, ...]]
             if nonzero.sum() >= _WITNESSES:
                 found.append(tuple(narrower[i] for i in subset))
     return found
+
+
+def _column(key) -> tuple:
+    """The column a cell key belongs to (a results.json value is a column of its own)."""
+    return (key[0], key[1]) if key[0] == "results.json" else (key[0], key[2])
+
+
+def _coverage_equations(group: list[_Report], cells: dict, where: dict) -> list[list]:
+    """The sums over offices among the reports of ``group`` (every one records its offices):
+    for each cell key, the combinations of the reports printing it whose offices cancel, and
+    for an office without a report of its own whose cell the reports determine, a cell of
+    its own (added to ``cells`` withheld, and to ``where``). Columns whose printed cells break
+    a sum are left out (not a sum over offices)."""
+    from scipy.linalg import null_space
+
+    covers = {r.name: r.offices for r in group}
+    offices = sorted(set().union(*covers.values()))
+    own = {next(iter(c)) for c in covers.values() if len(c) == 1}
+    patterns: dict[tuple, list] = {}
+    for r in group:
+        for k in r.cells:
+            patterns.setdefault(k, []).append(r.name)
+    by_pattern: dict[tuple, list] = {}
+    for k, names in patterns.items():
+        by_pattern.setdefault(tuple(sorted(names)), []).append(k)
+    found: list[tuple[tuple, list]] = []     # (key, equation)
+    for names, keys in by_pattern.items():
+        m = np.array([[1.0 if o in covers[n] else 0.0 for o in offices] for n in names])
+        rels = [v for v in null_space(m.T).T]
+        derived = []
+        for j, office in enumerate(offices):
+            if office in own or not m[:, j].any():
+                continue
+            e = np.zeros(len(offices))
+            e[j] = 1.0
+            w = np.linalg.lstsq(m.T, e, rcond=None)[0]
+            if np.abs(m.T @ w - e).max() < 1e-9:
+                derived.append((office, w))
+        for k in keys:
+            for v in rels:
+                found.append((k, [(float(c), (n, *k)) for c, n in zip(v, names)
+                                  if abs(c) > 1e-10]))
+            for office, w in derived:
+                vkey = (f"~{office}", *k)
+                cells[vkey] = MARK
+                where[vkey] = f"office {office} (no report of its own): {k[0]}, {k[1]}, {k[2]}"
+                found.append((k, [(-1.0, vkey)] + [(float(c), (n, *k)) for c, n in
+                                                   zip(w, names) if abs(c) > 1e-10]))
+    broken = {_column(k) for k, eq in found
+              if all(cells[c] != MARK for _, c in eq)
+              and abs(sum(coef * cells[c] for coef, c in eq)) > 1e-6}
+    return [eq for k, eq in found if _column(k) not in broken]
 
 
 def _components(equations: list[list], cells: dict) -> list[list[list]]:
@@ -206,8 +267,11 @@ def audit_report_set(report_dirs: list[Path], min_cell: int | None = None,
             continue
         limit = min_cell or min(r.min_cell for r in group)
         cells = {(r.name, *k): v for r in group for k, v in r.cells.items()}
+        where = {(r.name, *k): w for r in group for k, w in r.where.items()}
         equations = [[(c, (r.name, *k)) for c, k in eq] for r in group for eq in r.equations]
-        for target in group:
+        if all(r.offices for r in group):
+            equations += _coverage_equations(group, cells, where)
+        for target in ([] if all(r.offices for r in group) else group):
             narrower = [r for r in group if _rank(r) > _rank(target) and _rank(r) < 3]
             if len(narrower) > _MAX_CANDIDATES:
                 # offices of the whole report: reached through the projects
@@ -221,10 +285,12 @@ def audit_report_set(report_dirs: list[Path], min_cell: int | None = None,
         for comp in _components(equations, cells):
             for key, value in sorted(_solve_hidden(cells, comp).items(), key=str):
                 if 0 < round(value) < limit and abs(value - round(value)) < 1e-6:
-                    rep = by_name[key[0]]
+                    rep = by_name.get(key[0])
                     found.append(Finding(
-                        rep.name, rep.where.get(key[1:], str(key[1:])),
-                        "the reports of the set read together determine a withheld count"))
+                        rep.name if rep else key[0], where.get(key, str(key[1:])),
+                        "the reports of the set read together determine a withheld count"
+                        if rep else "the reports of the set read together determine the "
+                        "count of an office that has no report of its own"))
     return found
 
 

@@ -329,7 +329,8 @@ def _assemble(work: Path, params: Params, data_hashes: dict, durations: dict,
     with _timed(times, "render"):
         page = render([work / "notebooks" / f"{c}.ipynb" for c in chapters], params,
                       data_hashes, durations, built, demo=is_demo(stage.data_path),
-                      data_label=stage.data_path.name, reading=stage.reading())
+                      data_label=stage.data_path.name, reading=stage.reading(),
+                      offices=_offices(stage))
         (work / "report.html").write_text(page, encoding="utf-8")
     shutil.rmtree(work / "fragments")
     (work / PARAMS_FILE).unlink(missing_ok=True)
@@ -346,6 +347,13 @@ def _deliver(work: Path, params: Params) -> None:
     from .deliver import deliver
 
     deliver(work, f"[{params.out_name}]")
+
+
+def _offices(stage: ProcessedStage) -> list[str]:
+    """The offices a report covers (its filter applied)."""
+    from .store import read_table
+
+    return sorted(map(str, read_table(stage.ensure() / "offices.parquet", ["office"])["office"]))
 
 
 def _audit(work: Path, params: Params, out: Path) -> None:

@@ -1,12 +1,16 @@
-"""Running one chapter notebook, in a worker process of its own.
+"""Running one chapter notebook: papermill drives its kernel from a thread of the build process.
 
-papermill changes process-wide state while it runs (the working directory of reads, writes and
-``cwd=``), so chapters never run in threads of the build: each runs in a worker process, one
-chapter at a time, with absolute paths, and its kernel gets its working directory from the
-kernel launch (not from ``os.chdir``). The kernel talks over local IPC sockets (no TCP port,
-nothing to warn about), and whatever the kernel and papermill print goes to a per-chapter log
-that the build shows only when the chapter fails. The worker hands back a typed outcome, never
-an exception object, with the time of each stage (kernel start, execution, the rest).
+The chapter's code runs in its kernel, a process of its own; what runs in the build process is
+papermill's side only (sending the cells, collecting the outputs, writing the notebook), so
+chapters run in threads of the build, one thread per chapter that runs at the same time: no
+worker process holds a second copy of papermill, nbclient and jupyter_client (#19: memory).
+Nothing here depends on process-wide state: paths are absolute, papermill gets no ``cwd=``
+(it would ``os.chdir``) and the kernel gets its working directory from the kernel launch; the
+kernel's stdout and stderr go to a per-chapter log (handed to the kernel, never by redirecting
+the build's own descriptors) that the build shows only when the chapter fails. The kernel talks
+over local IPC sockets (no TCP port, nothing to warn about). A chapter hands back a typed
+outcome, never an exception object, with the time of each stage (kernel start, execution, the
+rest).
 
 With a kernel server (``pku_eval.kernel``), the kernel is forked from a process that has the
 heavy imports done (a warm kernel); without one it is started cold.
@@ -15,7 +19,6 @@ heavy imports done (a warm kernel); without one it is started cold.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +86,9 @@ def default_scrub(*paths: tuple[Path | str, str]) -> tuple[tuple[str, str], ...]
 #: not installed): jsonschema's checker of the ``iri`` format (``rfc3987_syntax`` builds a
 #: grammar when imported: 2 s and 16 MB in each process that imports nbformat; nbformat's
 #: schemas use no format checker), and papermill's HDFS support (``pyarrow.fs``: numpy and
-#: pyarrow, 25 MB in each worker; the build reads and writes local files only).
+#: pyarrow, 25 MB; the build reads and writes local files only) in a process that only runs
+#: papermill ("worker"; the build process leaves it out only while it imports papermill:
+#: :func:`import_papermill`).
 UNUSED = {"rfc3987_syntax": ("main", "worker"), "pyarrow.fs": ("worker",)}
 
 
@@ -98,9 +103,8 @@ def lean_imports(role: str = "worker") -> None:
 
 
 def give_back() -> None:
-    """Return to the system the memory a finished chapter's notebook held in this worker
-    (the allocator keeps freed memory otherwise, and the worker waits for the next chapter
-    while other chapters' kernels run)."""
+    """Return to the system the memory a finished chapter's notebook held in this process
+    (the allocator keeps freed memory otherwise, while other chapters' kernels run)."""
     import ctypes
     import gc
 
@@ -111,27 +115,40 @@ def give_back() -> None:
         pass
 
 
-def warm_worker() -> None:
-    """Import what running a chapter needs (submitted once per worker while the data are
-    prepared, so that the first chapter does not wait for it)."""
-    import papermill  # noqa: F401
+def import_papermill() -> None:
+    """Import what running a chapter needs (in the build process, while the data are prepared,
+    so that the first chapter does not wait for it), leaving out what it never uses:
+    :data:`UNUSED` of a build process, and papermill's HDFS support while papermill is
+    imported (``pyarrow.fs`` pulls in numpy and pyarrow: 25 MB while the kernels run; a later
+    step that needs ``pyarrow.fs`` imports it as usual)."""
+    import sys
+
+    lean_imports("main")
+    blocked = "pyarrow.fs" not in sys.modules
+    if blocked:
+        sys.modules["pyarrow.fs"] = None  # type: ignore[assignment]
+    try:
+        import papermill  # noqa: F401
+        import papermill.iorw  # noqa: F401
+        from jupyter_client.manager import AsyncKernelManager  # noqa: F401
+    finally:
+        if blocked and "pyarrow.fs" in sys.modules and sys.modules["pyarrow.fs"] is None:
+            del sys.modules["pyarrow.fs"]
 
     from . import kernel  # noqa: F401
 
 
 def run_chapter(task: ChapterTask) -> ChapterOutcome:
-    """Execute ``task`` with papermill in this process (a worker of the build)."""
+    """Execute ``task`` with papermill in this process (any thread: nothing process-wide
+    changes), its kernel's output going to ``task.log_file``."""
     import papermill as pm
 
     from .kernel import kernel_manager_class
 
     start = time.perf_counter()
     marks: dict[str, float] = {}
-    log = open(task.log_file, "ab")  # noqa: SIM115  (its descriptor stands in for 1 and 2)
-    saved = [os.dup(1), os.dup(2)]
-    os.dup2(log.fileno(), 1)
-    os.dup2(log.fileno(), 2)
-    manager = kernel_manager_class(task.kernel_server)
+    log = open(task.log_file, "ab")  # noqa: SIM115  (the kernel's stdout and stderr)
+    manager = kernel_manager_class(task.kernel_server, log.fileno())
     outcome: ChapterOutcome
 
     def ready(**_):
@@ -155,10 +172,6 @@ def run_chapter(task: ChapterTask) -> ChapterOutcome:
         outcome = ChapterOutcome(task.name, time.perf_counter() - start, False,
                                  message=f"{type(exc).__name__}: {exc}")
     finally:
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for fd in saved:
-            os.close(fd)
         log.close()
     scrub_paths(Path(task.notebook_out), task.scrub)
     end = time.perf_counter()

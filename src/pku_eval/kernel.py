@@ -4,18 +4,18 @@ kernel for each chapter.
 A cold kernel pays, per chapter, the start of a Python process and the imports of pandas,
 numpy, matplotlib, statsmodels, scipy, lifelines and the chapter code (seconds each time). The
 kernel server is one process per build command that does those imports once — it never runs
-chapter code — and then waits on a local socket. For each chapter the worker's kernel manager
-asks it for a kernel: the server forks, and the child (a new session, its own working
-directory, environment, stdout and stderr) starts a real ipykernel on the connection file
-jupyter_client wrote, exactly as ``python -m ipykernel_launcher -f <file>`` would. papermill
-then executes the notebook in it as in any kernel.
+chapter code — and then waits on a local socket. For each chapter its kernel manager (in a
+thread of the build process) asks it for a kernel: the server forks, and the child (a new
+session, its own working directory, environment, stdout and stderr) starts a real ipykernel
+on the connection file jupyter_client wrote, exactly as ``python -m ipykernel_launcher -f
+<file>`` would. papermill then executes the notebook in it as in any kernel.
 
 Isolation: every kernel is a fork of the pristine server, never of another chapter's kernel,
 so no chapter sees another's state; each kernel is a process of its own, so a crash in one
 takes no other down (the server only forks and waits). Pages the kernels share with the server
 are counted once in the proportional set size (PSS), which is how the benchmark measures
 memory. A kernel is warm only when the environment that the imports read is the same as the
-worker's; otherwise, or when the server is not there, the worker starts a cold kernel, and
+build's; otherwise, or when the server is not there, the build starts a cold kernel, and
 ``PKU_EVAL_WARM=0`` turns warm kernels off (the test that compares warm with cold builds uses
 it). ``tests/test_warm_kernels.py`` checks that both give identical results and notebooks.
 """
@@ -39,11 +39,12 @@ from typing import ClassVar
 
 #: The environment variables that the preloaded imports read (configuration of Python, the
 #: numerical libraries' threads, matplotlib, locale and time zone, the suite's own): a kernel
-#: is warm only when these are the same as the server's. The kernel gets the worker's whole
+#: is warm only when these are the same as the server's. The kernel gets the build's whole
 #: environment in any case.
 IMPORT_ENV = ("PKU_EVAL_", "PYTHON", "MPL", "OMP_", "OPENBLAS", "MKL_", "NUMEXPR", "KMP_",
               "LC_", "LANG", "TZ", "HOME", "XDG_", "JUPYTER", "IPYTHON", "PANDAS", "NUMPY",
-              "SCIPY", "ARROW", "TMPDIR", "GOTO", "VECLIB", "BLIS", "PYDEVD", "DEBUGPY")
+              "SCIPY", "ARROW", "TMPDIR", "GOTO", "VECLIB", "BLIS", "PYDEVD", "DEBUGPY",
+              "MALLOC_")
 #: ipykernel's default for the matplotlib backend (``IPKernelApp.init_gui_pylab``): set before
 #: matplotlib is imported, as in a cold kernel where the chapter imports it after the kernel
 #: started.
@@ -55,12 +56,24 @@ HEAVY = ("numpy", "pandas", "pyarrow", "pyarrow.parquet", "scipy.stats", "scipy.
          "matplotlib", "matplotlib.pyplot", "statsmodels.api", "statsmodels.formula.api",
          "lifelines", "yaml", "babel.numbers", "babel.dates", "IPython", "ipykernel.kernelapp",
          "ipykernel.debugger", "pdb", "sqlite3", "pyarrow.dataset", "pyarrow.pandas_compat",
-         "pandas.core.reshape.reshape", "pku_eval.store", "pku_eval.privacy")
+         "pandas.core.reshape.reshape", "pku_eval.store", "pku_eval.privacy",
+         # what every kernel imports when it starts or shows a figure (#19: found by diffing
+         # a kernel's sys.modules with the server's)
+         "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
+         "IPython.core.logger", "IPython.extensions.storemagic", "IPython.utils.wildcard",
+         "tornado.platform.asyncio", "zmq.utils.garbage", "zoneinfo",
+         "PIL.PngImagePlugin", "PIL.BmpImagePlugin", "PIL.GifImagePlugin",
+         "PIL.JpegImagePlugin", "PIL.PpmImagePlugin")
 #: Set in the build's environment before its processes start (the kernels get it, warm or
 #: cold, and so does the data preparation): Arrow's default memory pool (mimalloc) keeps about
-#: 35 MB of every process that read Parquet; the system allocator gives it back. It changes no
-#: value, only where Arrow's buffers live.
-MEMORY_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+#: 35 MB of every process that read Parquet; the system allocator gives it back. glibc gives
+#: each thread that allocates an arena of its own (a kernel has half a dozen threads: iopub,
+#: heartbeat, control, history, …), each keeping what it freed: two arenas are enough; and it
+#: raises its mmap threshold as blocks are freed, after which freed arrays and figure buffers
+#: stay in its heap: a fixed threshold (glibc's starting value, 128 KiB) gives them back. None
+#: of this changes a value, only where memory lives.
+MEMORY_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2",
+              "MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
 
 
 def memory_env() -> None:
@@ -85,7 +98,7 @@ class KernelServer:
         self.folder = tempfile.mkdtemp(prefix="pku-eval-ks-")  # private (0700)
         self.path = str(Path(self.folder) / "socket")
         self.started = time.perf_counter()
-        memory_env()  # the server's kernels and this process's workers see the same
+        memory_env()  # the server's kernels and this process's cold ones see the same
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pku_eval.kernel", self.path, str(os.getpid())],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -115,7 +128,7 @@ class KernelServer:
 
 
 class Unavailable(Exception):
-    """No warm kernel (no server, a different environment): the worker starts a cold one."""
+    """No warm kernel (no server, a different environment): the build starts a cold one."""
 
 
 class ForkedKernel:
@@ -156,10 +169,11 @@ class ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
 
-def request_kernel(server: str, cmd: list[str], env: dict, cwd: str | None) -> ForkedKernel:
+def request_kernel(server: str, cmd: list[str], env: dict, cwd: str | None,
+                   output: int = 2) -> ForkedKernel:
     """Ask the server at ``server`` for a kernel running ``cmd`` (``python -m
     ipykernel_launcher -f <connection file>``) with ``env`` in ``cwd``; its stdout and stderr
-    are this process's."""
+    go to the file descriptor ``output`` (the chapter's log)."""
     if "ipykernel_launcher" not in cmd[1:3]:
         raise Unavailable(f"not an ipykernel: {' '.join(cmd[:3])[-80:]}")
     if not Path(server).exists():
@@ -169,7 +183,7 @@ def request_kernel(server: str, cmd: list[str], env: dict, cwd: str | None) -> F
     with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
         try:
             s.connect(server)
-            socket.send_fds(s, [msg.encode()], [1, 2])
+            socket.send_fds(s, [msg.encode()], [output, output])
             data, fds, _, _ = socket.recv_fds(s, 65536, 1)
         except OSError as exc:
             raise Unavailable(str(exc)) from None
@@ -181,9 +195,29 @@ def request_kernel(server: str, cmd: list[str], env: dict, cwd: str | None) -> F
     return ForkedKernel(reply["pid"], fds[0])
 
 
-def kernel_manager_class(server: str | None):
-    """The kernel manager the worker gives papermill: kernels over IPC sockets (files in the
-    temporary folder, absolute paths; never a TCP port), warm from ``server`` when it can."""
+#: The provisioners of the kernels that chapters run in now (warm or cold), so that an
+#: interrupted build can end them (a warm kernel is in a session of its own: Ctrl-C does not
+#: reach it).
+RUNNING: set = set()
+
+
+def stop_running() -> None:
+    """End every kernel a chapter of this process runs in (after an interruption: the
+    chapter's papermill then finds its kernel dead and returns)."""
+    for provisioner in list(RUNNING):
+        proc = getattr(provisioner, "process", None)
+        try:
+            if proc is not None:
+                proc.kill()
+        except (OSError, ValueError):
+            pass
+
+
+def kernel_manager_class(server: str | None, output: int | None = None):
+    """The kernel manager a chapter gives papermill: kernels over IPC sockets (files in the
+    temporary folder, absolute paths; never a TCP port), warm from ``server`` when it can;
+    the kernel's stdout and stderr go to the file descriptor ``output`` (the chapter's log;
+    None: this process's)."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
     from traitlets import CaselessStrEnum, default
@@ -193,14 +227,29 @@ def kernel_manager_class(server: str | None):
             env = dict(kwargs.get("env") or os.environ)
             env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
             try:
-                self.process = request_kernel(server, cmd, env, kwargs.get("cwd"))
+                if server is None:
+                    raise Unavailable("")
+                self.process = request_kernel(server, cmd, env, kwargs.get("cwd"),
+                                              2 if output is None else output)
             except Unavailable as exc:
-                LocalKernelManager.launched.append(str(exc))
-                return await super().launch_kernel(cmd, **kwargs)
+                if server is not None:
+                    LocalKernelManager.launched.append(str(exc))
+                if output is not None:
+                    kwargs.update(stdout=output, stderr=output)
+                info = await super().launch_kernel(cmd, **kwargs)
+                RUNNING.add(self)
+                return info
             LocalKernelManager.launched.append(True)
+            RUNNING.add(self)
             self.pid = self.pgid = self.process.pid  # the child made itself a session leader
             self.cwd = kwargs.get("cwd")
             return self.connection_info
+
+        async def wait(self):
+            try:
+                return await super().wait()
+            finally:
+                RUNNING.discard(self)
 
     class LocalKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
@@ -212,7 +261,7 @@ def kernel_manager_class(server: str | None):
             return str(Path(tempfile.gettempdir()) / f"pku-eval-kernel-{uuid.uuid4().hex[:12]}")
 
         async def _async_pre_start_kernel(self, **kw):
-            if server and self.provisioner is None:
+            if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = WarmProvisioner(kernel_id=self.kernel_id,
                                                    kernel_spec=self.kernel_spec, parent=self)
@@ -239,6 +288,30 @@ def _preload() -> list[str]:
     return failed
 
 
+def _drop_file_pages() -> None:
+    """Give back the pages of the libraries' files that the imports read and this process
+    alone maps (``MADV_PAGEOUT`` on its file mappings; Linux 5.4 and later): the code run
+    once while importing (initialisation, relocation) is not kept resident in the server, and
+    a kernel reads back from the file only what it runs. Pages that another process maps, and
+    the pages the imports wrote (a private copy), stay as they are."""
+    if os.environ.get("PKU_EVAL_PAGEOUT", "1") == "0":
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 6 or not parts[5].startswith("/") or "w" in parts[1]:
+                    continue
+                start, end = (int(x, 16) for x in parts[0].split("-"))
+                libc.madvise(start, end - start, 21)  # MADV_PAGEOUT
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def _set_parent_death_signal() -> None:
     """End with the build process (Linux: PR_SET_PDEATHSIG), whatever way it ends."""
     try:
@@ -260,6 +333,7 @@ def serve(path: str, parent: int) -> None:
     gc.disable()  # no collection touches (and so copies) the pages the kernels share
     _preload()
     gc.freeze()
+    _drop_file_pages()
     #: what the imports added to the environment (MPLBACKEND, KMP_INIT_AT_FORK, …): a cold
     #: kernel has them too once it imported the same
     added = {k: v for k, v in os.environ.items() if k not in base}

@@ -41,6 +41,10 @@ _PLAIN_NAME = (f"a plain name (lower-case letters, digits and _, starting with a
                f"at most {MAX_NAME_LENGTH} characters)")
 
 _MAX_ITEMS = 8  # items of a list or mapping shown by quote()
+#: Longest author name or institution (a title page line, not a paragraph).
+MAX_TEXT_LENGTH = 200
+#: Longest report version ("1.0", "2.1-utkast").
+MAX_VERSION_LENGTH = 40
 
 
 def quote(value, limit: int = QUOTE_LIMIT) -> str:
@@ -94,6 +98,13 @@ def _plausible_path(text: str) -> bool:
 
     return (text.isprintable() and size(text) <= 4096
             and all(size(part) <= 255 for part in Path(text).parts))
+
+
+def _line(value, limit: int) -> bool:
+    """True for a non-blank text of one line and at most ``limit`` characters (a name, an
+    institution or a version on the title page)."""
+    return (isinstance(value, str) and bool(value.strip()) and len(value.strip()) <= limit
+            and value.strip().isprintable())
 
 
 def is_plain_name(value) -> bool:
@@ -159,12 +170,18 @@ class Params:
     filter: dict | None = None
     analysis_plan: AnalysisPlan = field(default_factory=AnalysisPlan)
     title_en: str | None = None       # the title of the report in English (optional)
+    # the title page and running header (optional): who wrote the report, where, how final
+    authors: tuple[str, ...] = ()     # names, in the order the title page shows them
+    institution: str | None = None    # the institution (or institutions) behind the report
+    status: str = "draft"             # draft or final: "Utkast"/"Draft", "Endelig"/"Final"
+    report_version: str | None = None  # the report's own version ("1.0"), beside pku-eval's
 
     def notebook_parameters(self) -> dict:
         """The params as papermill parameters (plain JSON types)."""
         d = asdict(self)
         d["waves"] = list(self.waves)
         d["chapters"] = list(self.chapters)
+        d["authors"] = list(self.authors)
         return d
 
     @property
@@ -189,6 +206,11 @@ _KEYS = {
     "filter": "a mapping {project: <code>} or {office: <code>}, the code " + _PLAIN_NAME,
     "analysis_plan": "a mapping with primary (employment) and horizon_months (1 to 120)",
     "title_en": "text (the title when language is en), or empty",
+    "authors": f"a list of names (each text of at most {MAX_TEXT_LENGTH} characters), or empty",
+    "institution": f"text of at most {MAX_TEXT_LENGTH} characters, or empty",
+    "status": "one of draft, final",
+    "report_version": (f'text of at most {MAX_VERSION_LENGTH} characters in quotes, e.g. "1.0" '
+                       '(a bare 1.0 is read as a number), or empty'),
 }
 
 
@@ -235,6 +257,27 @@ def parse_params(raw: dict, source: str = "params", notebooks_dir: Path | None =
             out["title_en"] = raw["title_en"]
         else:
             bad("title_en", raw["title_en"])
+    if raw.get("authors") is not None:
+        v = raw["authors"]
+        if isinstance(v, list) and all(_line(a, MAX_TEXT_LENGTH) for a in v):
+            out["authors"] = tuple(a.strip() for a in v)
+        else:
+            bad("authors", v)
+    if raw.get("institution") is not None:
+        if _line(raw["institution"], MAX_TEXT_LENGTH):
+            out["institution"] = raw["institution"].strip()
+        else:
+            bad("institution", raw["institution"])
+    if "status" in raw:
+        if raw["status"] in ("draft", "final"):
+            out["status"] = raw["status"]
+        else:
+            bad("status", raw["status"])
+    if raw.get("report_version") is not None:
+        if _line(raw["report_version"], MAX_VERSION_LENGTH):
+            out["report_version"] = raw["report_version"].strip()
+        else:
+            bad("report_version", raw["report_version"])
     if "cutoff_date" in raw:
         v = raw["cutoff_date"]
         if isinstance(v, dt.date) and not isinstance(v, dt.datetime):

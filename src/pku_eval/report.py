@@ -316,11 +316,14 @@ def page_css(language: str) -> str:
 
 def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
            durations: dict[str, float], built: str, *, demo: bool = False,
-           data_label: str | None = None, reading: dict | None = None) -> str:
+           data_label: str | None = None, reading: dict | None = None,
+           offices: list[str] | None = None) -> str:
     """The report as one HTML string. ``demo``: built on demo data (the data folder carries
     the demo marker): DEMO on the title page and in the header of every screen and page.
     ``data_label``: the data folder's name, shown as the data source of real data.
-    ``reading``: how each contract file was read (the provenance appendix shows it)."""
+    ``reading``: how each contract file was read (the provenance appendix shows it).
+    ``offices``: the offices the report covers, named in its head (``pku-offices``) as its
+    title and tables name them in words, for the disclosure audit of a report set."""
     from nbconvert import HTMLExporter
 
     from .version import version_string
@@ -331,6 +334,11 @@ def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
     title = report_title(params)
+    status = t(f"status_{params.status}", lang)
+    # the running header: stage, status (and the report's version), cut-off
+    runhead = " · ".join([t(f"stage_{params.stage}", lang), status]
+                         + ([t("runhead_version", lang, version=params.report_version)]
+                            if params.report_version else []))
     resources = {"pku": {
         "lang": "nb" if lang != "en" else "en",
         "version": __version__,
@@ -339,19 +347,24 @@ def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
         "css": (config.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8"),
         "page_css": page_css(lang),
         "head_css": _css_string(" · ".join(
-            ([t("demo_tag", lang)] if demo else []) + [title, t(f"stage_{params.stage}", lang)])),
+            ([t("demo_tag", lang)] if demo else []) + [title, runhead])),
         "contents": t("contents", lang),
         "stage": params.stage,
         "stage_label": t(f"stage_{params.stage}", lang),
+        "runhead": runhead,
+        "authors": ", ".join(params.authors),
+        "institution": params.institution or "",
         "filter": ",".join(f"{k}={v}" for k, v in (params.filter or {}).items()),
+        "offices": ",".join(sorted(map(str, offices or []))),
         "cutoff_iso": str(params.cutoff_date),
         "cutoff_label": t("cutoff", lang),
         "cutoff": fmt_date(params.cutoff_date, lang),
         "built_label": t("built", lang),
         "built": built,
         "status_label": t("status", lang),
-        "status": t(f"status_{params.stage}", lang),
+        "status": status,
         "version_label": t("version", lang),
+        "report_version": params.report_version or "",
         "full_version": f"pku-eval {version_string()}",
         "source_label": t("data_source", lang),
         "source": t("data_demo", lang) if demo else (data_label or "–"),

@@ -1,7 +1,7 @@
-"""Running the chapters of one build: cached ones are reused, the others executed in worker
-processes (never threads: papermill changes process-wide state such as the working directory),
-new results stored in the chapter cache; a failed chapter's notebook kept for debugging only
-when it passes the id scan."""
+"""Running the chapters of one build: cached ones are reused, the others executed (each in a
+kernel process of its own, driven by papermill from a thread of the build: ``execute``), new
+results stored in the chapter cache; a failed chapter's notebook kept for debugging only when
+it passes the id scan."""
 
 from __future__ import annotations
 
@@ -15,14 +15,7 @@ from pathlib import Path
 from . import config, safety
 from .cache import CACHE_VERSION, code_fingerprint, digest, entry_path, log, reason, store_entry
 from .errors import BuildError
-from .execute import (
-    ChapterOutcome,
-    ChapterTask,
-    default_scrub,
-    lean_imports,
-    run_chapter,
-    warm_worker,
-)
+from .execute import ChapterOutcome, ChapterTask, default_scrub, import_papermill, run_chapter
 from .params import Params, write_params
 
 #: The resolved params of a stage, written in its work folder for the chapters to read.
@@ -67,25 +60,29 @@ _POOL: dict = {}
 
 
 def worker_pool(jobs: int):
-    """The build's worker processes (spawned once per command and reused by every wave and
-    stage: a worker runs one chapter at a time, so papermill's process-wide state never
-    crosses chapters that run at the same time)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """The build's chapter threads (``jobs`` of them, made once per command and reused by every
+    wave and stage). A chapter's code runs in its kernel, a process of its own; the thread only
+    drives it with papermill, so no worker process holds another copy of papermill (#19)."""
+    from concurrent.futures import ThreadPoolExecutor
 
     if _POOL.get("jobs") != jobs:
         close_pool(server=False)
-        _POOL.update(jobs=jobs, pool=ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=lean_imports))
+        _POOL.update(jobs=jobs, pool=ThreadPoolExecutor(max_workers=jobs,
+                                                        thread_name_prefix="pku-eval-chapter"))
     return _POOL["pool"]
 
 
-def close_pool(server: bool = True) -> None:
-    """Stop the workers (after an interruption or a change of --jobs) and the kernel server."""
+def close_pool(server: bool = True, interrupted: bool = False) -> None:
+    """Stop the chapter threads (after an interruption or a change of --jobs) and the kernel
+    server; ``interrupted``: end the kernels of the chapters still running first (their
+    threads then return at once)."""
+    from .kernel import stop_running
+
     pool = _POOL.pop("pool", None)
     _POOL.pop("jobs", None)
     if pool is not None:
+        if interrupted:
+            stop_running()
         pool.shutdown(wait=True, cancel_futures=True)
     if server:
         stop_kernel_server()
@@ -119,8 +116,8 @@ def stop_kernel_server() -> None:
 
 
 class Runner:
-    """Runs the chapters of one build: reuses cached ones, executes the others in worker
-    processes (never threads: papermill changes process-wide state), stores new entries."""
+    """Runs the chapters of one build: reuses cached ones, executes the others (each in a kernel
+    of its own, driven from a chapter thread: ``execute``), stores new entries."""
 
     def __init__(self, params, work, stage, data_path, label, force, previous, t0, n):
         self.params, self.work, self.stage, self.data_path = params, work, stage, data_path
@@ -138,9 +135,9 @@ class Runner:
         self.reused: list[str] = []
         self.keys: set[str] = set()
         self.done = 0
-        #: called once when fewer chapters run than there are workers (the tail of the run,
-        #: or a wave smaller than ``jobs``): the build imports what it assembles the report
-        #: with then, not while every worker's kernel holds its memory
+        #: called once when fewer chapters run than ``jobs`` (the tail of the run, or a wave
+        #: smaller than ``jobs``): the build imports what it assembles the report with then,
+        #: not while every chapter thread's kernel holds its memory
         self.tail: Callable[[], object] | None = None
 
     def batch(self, names: list[str], components: dict, jobs: int,
@@ -189,8 +186,7 @@ class Runner:
         memory_env()  # before any process of the build starts
         server = kernel_server()  # starts while the data are prepared
         pool = worker_pool(jobs)
-        for _ in range(min(jobs, len(todo))):  # the workers start and import papermill now
-            pool.submit(warm_worker)
+        pool.submit(import_papermill)  # while the data are prepared
         t = time.perf_counter()
         stage_dir = self.stage.ensure()
         self.seconds["data"] += time.perf_counter() - t
@@ -223,7 +219,7 @@ class Runner:
         except BaseException:
             for fut in futures:
                 fut.cancel()
-            close_pool()
+            close_pool(interrupted=True)
             raise
         finally:
             self.seconds["chapters"] += time.perf_counter() - t

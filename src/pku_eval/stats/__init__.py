@@ -20,7 +20,7 @@ unrounded. One module per family of methods:
 - :mod:`~pku_eval.stats.clustered`: ``cluster_robust_ols``, ``risk_difference_clustered``,
   ``partially_nested_effect``
 - :mod:`~pku_eval.stats.sensitivity`: ``missing_outcome_bounds``, ``mi_risk_difference``,
-  ``tipping_point``, ``half_width_forecast``
+  ``tipping_point``, ``half_width_forecast``, ``n_for_half_width``, ``half_width_at_sizes``
 - :mod:`~pku_eval.stats.delta_adjust`: ``delta_adjusted_ancova``, ``delta_adjusted_mi``,
   ``delta_tipping_point``
 - :mod:`~pku_eval.stats.weighting`: ``propensity_weights``, ``balance_table``,
@@ -85,6 +85,8 @@ _FUNCTIONS = {
     "mi_risk_difference": "sensitivity",
     "tipping_point": "sensitivity",
     "half_width_forecast": "sensitivity",
+    "n_for_half_width": "sensitivity",
+    "half_width_at_sizes": "sensitivity",
     "propensity_weights": "weighting",
     "balance_table": "weighting",
     "ipw_difference": "weighting",
@@ -108,6 +110,7 @@ __all__ = [
     "one_sample_t",
     "percentile_bands",
     "reliable_change",
+    "half_width_at_sizes",
     "half_width_forecast",
     "hedges_g",
     "holm",
@@ -123,6 +126,7 @@ __all__ = [
     "mean_ci",
     "mi_risk_difference",
     "missing_outcome_bounds",
+    "n_for_half_width",
     "number_needed_to_treat",
     "odds_ratio",
     "paired_difference",

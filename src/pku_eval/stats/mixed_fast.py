@@ -7,6 +7,10 @@ has a closed form in a handful of per-subject sums, so it can be profiled over a
 variance ratio and maximised in milliseconds. :func:`arm_by_wave_fast` is
 :func:`pku_eval.stats.mixed.arm_by_wave` on that engine (same arguments, same columns; the two
 agree to optimiser tolerance, which the tests check).
+
+With few subjects the normal reference of the Wald interval is too narrow; ``df_method =
+"satterthwaite"`` gives Satterthwaite's degrees of freedom for each coefficient (as R's
+``lmerTest``) and a t reference instead (:func:`satterthwaite_df`).
 """
 
 from __future__ import annotations
@@ -24,14 +28,21 @@ from ._checks import (
 )
 from .errors import EstimationError
 
-__all__ = ["arm_by_wave_fast", "fit_random_intercept_fast", "reml_random_intercept"]
+__all__ = ["arm_by_wave_fast", "fit_random_intercept_fast", "reml_random_intercept",
+           "satterthwaite_df"]
 
 _LOG_RATIO_BOUNDS = (-25.0, 12.0)  # log(sigma_u^2 / sigma^2): from "no subject effect" to huge
+#: Reference distributions of the Wald statistic: normal (lme4's confint(method = "Wald"),
+#: statsmodels) or t with Satterthwaite's degrees of freedom (lmerTest).
+DF_METHODS = ("normal", "satterthwaite")
+#: Below this variance ratio sigma_u^2 / sigma^2 the subject variance is taken to be on its
+#: boundary (0): the model is then least squares, with N - p residual degrees of freedom.
+_BOUNDARY_RATIO = 1e-8
 
 
 def reml_random_intercept(
     y: np.ndarray, x: np.ndarray, groups: np.ndarray, reml: bool = True,
-    clustered: np.ndarray | None = None,
+    clustered: np.ndarray | None = None, df_method: str = "normal",
 ) -> dict:
     """Fit :math:`y = X\\beta + u_{g} + \\varepsilon` by REML (or ML) from per-subject sums.
 
@@ -49,13 +60,16 @@ def reml_random_intercept(
         Rows that have the random intercept (default: all). The other rows belong to no
         subject (:math:`u = 0` for them): the partially nested design of
         :func:`pku_eval.stats.clustered.partially_nested_effect`.
+    df_method : {"normal", "satterthwaite"}
+        With ``"satterthwaite"`` (REML only) the result also has ``df``: Satterthwaite's
+        degrees of freedom of each coefficient (:func:`satterthwaite_df`).
 
     Returns
     -------
     dict
         ``beta`` (p), ``cov`` (:math:`p \\times p` covariance of ``beta``), ``sd_intercept``
         (:math:`\\hat\\sigma_u`), ``sd_residual`` (:math:`\\hat\\sigma`), ``n_groups``,
-        ``converged`` (the optimiser's flag).
+        ``converged`` (the optimiser's flag); ``df`` (p) with ``df_method="satterthwaite"``.
 
     Notes
     -----
@@ -94,6 +108,10 @@ def reml_random_intercept(
     >>> np.round(fit["beta"], 3)
     array([1.275, 1.   ])
     """
+    if df_method not in DF_METHODS:
+        raise ValueError(f"df_method must be one of {DF_METHODS}, got {df_method!r}")
+    if df_method == "satterthwaite" and not reml:
+        raise ValueError("Satterthwaite's degrees of freedom are computed for a REML fit only")
     y = np.asarray(y, dtype=float)
     x = np.asarray(x, dtype=float)
     n_obs, p = x.shape
@@ -155,7 +173,7 @@ def reml_random_intercept(
     except np.linalg.LinAlgError as exc:
         raise EstimationError(
             "singular", f"the random-intercept model could not be fitted: {exc}") from exc
-    return {
+    out = {
         "beta": beta,
         "cov": cov,
         "sd_intercept": float(np.sqrt(ratio * sigma2)),
@@ -163,6 +181,126 @@ def reml_random_intercept(
         "n_groups": int((counts > 0).sum()),
         "converged": bool(result.success),
     }
+    if df_method == "satterthwaite":
+        sums = (xtx, xty, yty, sum_x, sum_y, counts, n_obs)
+        out["df"] = satterthwaite_df(sums, ratio * sigma2, sigma2, np.eye(p))
+    return out
+
+
+def _reml_deviance_and_cov(sums: tuple, var_subject: float, var_residual: float):
+    """The REML criterion :math:`-2\\ell_R` (without its constant) and
+    :math:`\\operatorname{cov}(\\hat\\beta)` at given variances (not profiled), from the
+    per-subject sums of :func:`reml_random_intercept`:
+    :math:`(N - p)\\log\\sigma^2 + \\sum_i \\log(1 + n_i\\gamma) + \\log|A| + r^\\top
+    H^{-1} r/\\sigma^2` with :math:`\\gamma = \\sigma_u^2/\\sigma^2`."""
+    xtx, xty, yty, sum_x, sum_y, counts, n_obs = sums
+    p = xtx.shape[0]
+    ratio = var_subject / var_residual
+    w = ratio / (1.0 + counts * ratio)
+    a = xtx - sum_x.T @ (w[:, None] * sum_x)
+    b = xty - sum_x.T @ (w * sum_y)
+    c = yty - float(np.sum(w * sum_y**2))
+    beta = np.linalg.solve(a, b)
+    quad = c - float(b @ beta)                       # r' H^-1 r at the GLS estimate
+    deviance = ((n_obs - p) * np.log(var_residual) + float(np.sum(np.log1p(counts * ratio)))
+                + np.linalg.slogdet(a)[1] + quad / var_residual)
+    return deviance, var_residual * np.linalg.inv(a)
+
+
+def satterthwaite_df(sums: tuple, var_subject: float, var_residual: float,
+                     contrasts: np.ndarray) -> np.ndarray:
+    """Satterthwaite's degrees of freedom of contrasts of a random-intercept REML fit.
+
+    Parameters
+    ----------
+    sums : tuple
+        ``(X'X, X'y, y'y, subject sums of X, subject sums of y, rows per subject, N)`` as
+        :func:`reml_random_intercept` computes them.
+    var_subject, var_residual : float
+        The REML estimates :math:`\\hat\\sigma_u^2` and :math:`\\hat\\sigma^2`.
+    contrasts : numpy.ndarray
+        One contrast :math:`L` per row (:math:`k \\times p`); the identity gives each
+        coefficient's degrees of freedom.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\\nu` for each contrast.
+
+    Notes
+    -----
+    With :math:`\\tau = (\\sigma_u^2, \\sigma^2)` and :math:`f(\\tau) = L^\\top
+    \\operatorname{cov}_\\tau(\\hat\\beta) L`,
+
+    .. math::
+
+        \\nu = \\frac{2 f(\\hat\\tau)^2}{\\nabla f(\\hat\\tau)^\\top
+        \\, A \\, \\nabla f(\\hat\\tau)},
+
+    where :math:`A = 2 H^{-1}` is the asymptotic covariance of :math:`\\hat\\tau` from the
+    Hessian :math:`H` of the REML criterion :math:`-2\\ell_R(\\tau)` (observed
+    information), as in ``lmerTest`` (Kuznetsova, Brockhoff & Christensen 2017). Gradient and
+    Hessian are taken by central differences of the closed-form criterion in the log
+    variances; :math:`\\nu` does not depend on how :math:`\\tau` is parameterised (lmerTest
+    uses :math:`(\\sigma_u/\\sigma, \\sigma)`), since the gradient of the criterion vanishes at
+    the estimate. When the subject variance is on its boundary (0) the model is least
+    squares, whose t statistics have exactly :math:`N - p` degrees of freedom, and that is
+    returned.
+
+    References
+    ----------
+    .. [1] Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance
+       components. Biometrics Bulletin, 2, 110-114.
+    .. [2] Kuznetsova, A., Brockhoff, P. B., & Christensen, R. H. B. (2017). lmerTest package:
+       tests in linear mixed effects models. Journal of Statistical Software, 82(13), 1-26.
+    """
+    contrasts = np.atleast_2d(np.asarray(contrasts, dtype=float))
+    residual_df = float(sums[6] - sums[0].shape[0])
+    if var_subject <= _BOUNDARY_RATIO * var_residual:
+        return np.full(contrasts.shape[0], residual_df)
+    log_tau = np.log([var_subject, var_residual])
+    try:
+        return _satterthwaite_at_step(sums, log_tau, contrasts, _STEP)
+    except np.linalg.LinAlgError:
+        return np.full(contrasts.shape[0], residual_df)
+
+
+#: Step of the central differences in log(sigma_u^2), log(sigma^2): on lmerTest's sleepstudy
+#: example the result is within 1e-5 of lmerTest's (truncation, O(step^2)); much smaller steps
+#: let the rounding error of the criterion show.
+_STEP = 1e-3
+
+
+def _satterthwaite_at_step(sums: tuple, log_tau: np.ndarray, contrasts: np.ndarray,
+                           step: float) -> np.ndarray:
+    """ν of each contrast with Hessian and Jacobian by central differences of step ``step`` in
+    the log variances (ν does not depend on the parameterisation: see
+    :func:`satterthwaite_df`)."""
+    def deviance(t: np.ndarray) -> float:
+        return _reml_deviance_and_cov(sums, *np.exp(t))[0]
+
+    def cov(t: np.ndarray) -> np.ndarray:
+        return _reml_deviance_and_cov(sums, *np.exp(t))[1]
+
+    unit = np.eye(2) * step
+    hessian = np.empty((2, 2))
+    f0 = deviance(log_tau)
+    for i in range(2):
+        hessian[i, i] = (deviance(log_tau + unit[i]) - 2 * f0
+                         + deviance(log_tau - unit[i])) / step**2
+    hessian[0, 1] = hessian[1, 0] = (
+        deviance(log_tau + unit[0] + unit[1]) - deviance(log_tau + unit[0] - unit[1])
+        - deviance(log_tau - unit[0] + unit[1]) + deviance(log_tau - unit[0] - unit[1])
+    ) / (4 * step**2)
+    cov_tau = 2 * np.linalg.inv(hessian)   # asymptotic covariance of the log variances
+    jac = [(cov(log_tau + unit[k]) - cov(log_tau - unit[k])) / (2 * step) for k in range(2)]
+    phi = cov(log_tau)
+    out = []
+    for contrast in contrasts:
+        f = float(contrast @ phi @ contrast)
+        g = np.array([float(contrast @ d @ contrast) for d in jac])
+        out.append(2 * f**2 / float(g @ cov_tau @ g))
+    return np.array(out)
 
 
 def fit_random_intercept_fast(
@@ -172,6 +310,7 @@ def fit_random_intercept_fast(
     reml: bool = True,
     alpha: float = 0.05,
     include_random: bool = False,
+    df_method: str = "normal",
 ) -> pd.DataFrame:
     """:func:`pku_eval.stats.mixed.fit_random_intercept` on the closed-form engine.
 
@@ -180,13 +319,18 @@ def fit_random_intercept_fast(
     data, formula, subject, reml, alpha, include_random
         As in :func:`pku_eval.stats.mixed.fit_random_intercept` (patsy formula for the fixed
         effects; rows with a missing value in a model variable or ``subject`` left out).
+    df_method : {"normal", "satterthwaite"}
+        Reference distribution of the Wald statistic: normal (default, as lme4's
+        ``confint(method = "Wald")``), or t with Satterthwaite's degrees of freedom
+        (REML only; as ``summary()`` of R's ``lmerTest``).
 
     Returns
     -------
     pandas.DataFrame
         The same columns: ``effect``, ``term``, ``estimate``, ``se``, ``ci_low``, ``ci_high``,
-        ``p_value`` (Wald, normal reference); with ``include_random`` the rows
-        ``sd__(Intercept)`` and ``sd__Observation``.
+        ``p_value`` (Wald); with ``include_random`` the rows ``sd__(Intercept)`` and
+        ``sd__Observation``. With ``df_method="satterthwaite"`` also ``df``, and the interval
+        and p-value use the t distribution with those degrees of freedom.
 
     Notes
     -----
@@ -219,19 +363,27 @@ def fit_random_intercept_fast(
     used = data.loc[data[subject].notna()]
     y, x = patsy.dmatrices(formula, used, return_type="dataframe", NA_action="drop")
     groups = used.loc[x.index, subject].to_numpy()
-    fit = reml_random_intercept(y.iloc[:, 0].to_numpy(), x.to_numpy(), groups, reml=reml)
+    fit = reml_random_intercept(y.iloc[:, 0].to_numpy(), x.to_numpy(), groups, reml=reml,
+                                df_method=df_method)
     return _tidy(list(x.columns), fit, alpha, include_random)
 
 
 def _tidy(names: list[str], fit: dict, alpha: float, include_random: bool) -> pd.DataFrame:
     estimate = fit["beta"]
     se = np.sqrt(np.diag(fit["cov"]))
-    z = stats.norm.isf(alpha / 2)
+    if "df" in fit:   # t with Satterthwaite's degrees of freedom
+        df = np.asarray(fit["df"], dtype=float)
+        crit = stats.t.isf(alpha / 2, df)
+        p = 2 * stats.t.sf(np.abs(estimate / se), df)
+    else:
+        crit = stats.norm.isf(alpha / 2)
+        p = 2 * stats.norm.sf(np.abs(estimate / se))
     table = pd.DataFrame({
         "effect": "fixed", "term": names, "estimate": estimate, "se": se,
-        "ci_low": estimate - z * se, "ci_high": estimate + z * se,
-        "p_value": 2 * stats.norm.sf(np.abs(estimate / se)),
+        "ci_low": estimate - crit * se, "ci_high": estimate + crit * se, "p_value": p,
     })
+    if "df" in fit:
+        table["df"] = df
     if include_random:
         random = pd.DataFrame({"effect": "random", "term": ["sd__(Intercept)", "sd__Observation"],
                                "estimate": [fit["sd_intercept"], fit["sd_residual"]]})
@@ -251,6 +403,7 @@ def arm_by_wave_fast(
     covariates: str | Sequence[str] = ("office",),
     reml: bool = True,
     alpha: float = 0.05,
+    df_method: str = "normal",
 ) -> pd.DataFrame:
     """:func:`pku_eval.stats.mixed.arm_by_wave` on the closed-form engine, for large data.
 
@@ -258,6 +411,9 @@ def arm_by_wave_fast(
     ----------
     data, score, arm, wave, subject, treatment, control, baseline, covariates, reml, alpha
         As in :func:`pku_eval.stats.mixed.arm_by_wave`.
+    df_method : {"normal", "satterthwaite"}
+        As in :func:`fit_random_intercept_fast`: ``"satterthwaite"`` for a small trial (t
+        reference with Satterthwaite's degrees of freedom, as lmerTest).
 
     Returns
     -------
@@ -266,7 +422,7 @@ def arm_by_wave_fast(
         :func:`pku_eval.stats.mixed.arm_by_wave`: ``wave``, ``estimate`` (the arm × wave
         interaction: treatment minus control in mean change from baseline), ``se``,
         ``ci_low``, ``ci_high``, ``p_value``, ``n_subjects``, ``n_obs``, ``n_treatment``,
-        ``n_control``.
+        ``n_control``; with ``df_method="satterthwaite"`` also ``df``.
 
     Notes
     -----
@@ -320,14 +476,17 @@ def arm_by_wave_fast(
             columns.append((level_codes == k).astype(float))
             names.append(f"{column}[T.{level}]")
     fit = reml_random_intercept(used[score].to_numpy(float), np.column_stack(columns), codes,
-                                reml=reml)
+                                reml=reml, df_method=df_method)
     table = _tidy(names, fit, alpha, False).set_index("term")
     rows = []
     for level, (n_t, n_c) in zip(later, counts, strict=True):
         fitted = table.loc[f"treat:wave[{level}]"]
-        rows.append({"wave": level, "estimate": float(fitted["estimate"]),
-                     "se": float(fitted["se"]), "ci_low": float(fitted["ci_low"]),
-                     "ci_high": float(fitted["ci_high"]), "p_value": float(fitted["p_value"]),
-                     "n_subjects": int(fit["n_groups"]), "n_obs": len(used),
-                     "n_treatment": n_t, "n_control": n_c})
+        row = {"wave": level, "estimate": float(fitted["estimate"]),
+               "se": float(fitted["se"]), "ci_low": float(fitted["ci_low"]),
+               "ci_high": float(fitted["ci_high"]), "p_value": float(fitted["p_value"]),
+               "n_subjects": int(fit["n_groups"]), "n_obs": len(used),
+               "n_treatment": n_t, "n_control": n_c}
+        if "df" in table:
+            row["df"] = float(fitted["df"])
+        rows.append(row)
     return pd.DataFrame(rows)

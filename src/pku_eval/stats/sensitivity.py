@@ -34,8 +34,8 @@ from .imputation import rubin_pool
 
 _RIDGE = 1e-4  # ridge per observation in the imputation model (sparse covariate levels)
 
-__all__ = ["half_width_forecast", "mi_risk_difference", "missing_outcome_bounds",
-           "tipping_point"]
+__all__ = ["half_width_at_sizes", "half_width_forecast", "mi_risk_difference",
+           "missing_outcome_bounds", "n_for_half_width", "tipping_point"]
 
 
 def _arms(data, outcome, group, treatment, control):
@@ -326,3 +326,82 @@ def half_width_forecast(
         raise EstimationError("too_few", "the sizes must be positive")
     var = p_treatment * (1 - p_treatment) / n_treatment + p_control * (1 - p_control) / n_control
     return float(stats.norm.ppf(1 - alpha / 2) * np.sqrt(var))
+
+
+def n_for_half_width(
+    p_treatment: float, p_control: float, half_width: float, ratio: float = 1.0,
+    alpha: float = 0.05,
+) -> tuple[float, float]:
+    """Sizes at which the Wald interval of a difference of two proportions has a given
+    half-width: :func:`half_width_forecast` solved for the sizes.
+
+    Parameters
+    ----------
+    p_treatment, p_control : float
+        The expected shares (e.g. those of the current data).
+    half_width : float
+        The half-width asked for (a proportion, e.g. 0.05 for ±5 percentage points).
+    ratio : float
+        Allocation ratio :math:`n_c / n_t` (e.g. the current one).
+    alpha : float
+        Significance level (0.05: a 95% interval).
+
+    Returns
+    -------
+    tuple of float
+        :math:`(n_t, n_c)` with :math:`n_t = z^2\\{p_t(1-p_t) + p_c(1-p_c)/r\\}/d^2` and
+        :math:`n_c = r\\,n_t`, unrounded (round up for planning): the precision-based sample
+        size for a difference of proportions (Machin, Campbell, Tan & Tan 2009, Sample Size
+        Tables for Clinical Studies, 3rd ed.; Lwanga & Lemeshow 1991, WHO).
+
+    Examples
+    --------
+    >>> [round(n, 1) for n in n_for_half_width(0.4, 0.3, 0.1315, 1.0)]
+    [100.0, 100.0]
+    """
+    alpha = require_alpha(alpha)
+    for name, v in (("p_treatment", p_treatment), ("p_control", p_control)):
+        if not 0 <= v <= 1:
+            raise ValueError(f"{name} must lie between 0 and 1, got {v!r}")
+    if not 0 < half_width < 1:
+        raise ValueError(f"half_width must lie in (0, 1) (a proportion), got {half_width!r}")
+    if not ratio > 0:
+        raise ValueError(f"ratio must be positive, got {ratio!r}")
+    z = stats.norm.ppf(1 - alpha / 2)
+    n_t = z**2 * (p_treatment * (1 - p_treatment) + p_control * (1 - p_control) / ratio) \
+        / half_width**2
+    return float(n_t), float(ratio * n_t)
+
+
+def half_width_at_sizes(
+    half_width: float, n_treatment: float, n_control: float, n_treatment_then: float,
+    n_control_then: float,
+) -> float:
+    """The half-width an interval of a difference between two groups will have at other
+    sizes, the spread of the outcome staying the same.
+
+    The standard error of a difference of two means (or of a model's difference that behaves
+    like one) is :math:`\\sigma\\sqrt{1/n_t + 1/n_c}`, so at sizes :math:`n_t', n_c'` the
+    half-width becomes
+
+    .. math::
+
+        d' = d \\sqrt{\\frac{1/n_t' + 1/n_c'}{1/n_t + 1/n_c}}
+
+    (the normal or large-t reference unchanged): the precision forecast of a scale effect
+    from its interval now (Machin, Campbell, Tan & Tan 2009, Sample Size Tables for Clinical
+    Studies, 3rd ed., chapter 3).
+
+    Examples
+    --------
+    >>> round(half_width_at_sizes(0.30, 50, 50, 200, 200), 3)
+    0.15
+    """
+    sizes = (n_treatment, n_control, n_treatment_then, n_control_then)
+    if not half_width > 0:
+        raise ValueError(f"half_width must be positive, got {half_width!r}")
+    if min(sizes) <= 0:
+        raise EstimationError("too_few", "the sizes must be positive")
+    now = 1 / n_treatment + 1 / n_control
+    then = 1 / n_treatment_then + 1 / n_control_then
+    return float(half_width * np.sqrt(then / now))

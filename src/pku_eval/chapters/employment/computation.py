@@ -188,7 +188,8 @@ def _all_null(reason: str) -> dict:
                 "employment.risk_difference_stratified",
                 "employment.sensitivity.coach_robust", "employment.missing.bounds",
                 "employment.missing.mar", "employment.missing.tipping_point",
-                "employment.external_ipw", "employment.horizon.precision_forecast"):
+                "employment.external_ipw", "employment.horizon.precision_forecast",
+                "employment.horizon.nnt", "employment.external.negative_control"):
         values[key] = Value.null(reason)
     return values
 
@@ -430,7 +431,35 @@ def _external(with_row: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, dic
             values[key] = est
             row.update({f"{kind}_{k}": v for k, v in est.estimate.items()})
         rows.append(row)
+    values["employment.external.negative_control"] = negative_control(
+        values["employment.external.control_check_odds_ratio_adjusted"],
+        values["time_to_work.external.control_check_hazard_ratio_adjusted"])
     return pd.DataFrame(rows).set_index("comparison"), values
+
+
+#: Readings of the negative-control comparison (internal against external control: both had
+#: usual follow-up, so any clear difference is confounding, not an effect of SE).
+CONFOUNDED, NO_CLEAR_DIFFERENCE = "confounded", "no_clear_difference"
+
+
+def negative_control(odds_ratio: Value, hazard_ratio: Value) -> Value:
+    """The reading of the negative-control comparison: ``confounded`` when the interval of
+    the adjusted odds ratio or hazard ratio of internal against external control excludes 1
+    (the external comparison then mixes the offices' or participants' differences into the
+    effect of SE), else ``no_clear_difference`` (which does not prove the comparison
+    unconfounded); null with the reason when neither ratio is shown."""
+    shown = {k: v.estimate for k, v in (("odds_ratio", odds_ratio),
+                                        ("hazard_ratio", hazard_ratio)) if v.shown}
+    excludes = {}
+    for kind, est in shown.items():
+        lo, hi = est.get("ci_low"), est.get("ci_high")
+        if lo is not None and hi is not None:
+            excludes[f"{kind}_excludes_1"] = bool(lo > 1 or hi < 1)
+    if not excludes:
+        reason = odds_ratio.reason or hazard_ratio.reason or R_UNDEFINED
+        return Value.null(reason)
+    reading = CONFOUNDED if any(excludes.values()) else NO_CLEAR_DIFFERENCE
+    return Value({"reading": reading, **excludes})
 
 
 def _dummies(frame: pd.DataFrame, covariates) -> tuple[pd.DataFrame, list[str]]:

@@ -5,9 +5,12 @@ trial offices (withdrawn excluded, by allocated arm), the difference in the shar
 ordinary paid job within the horizon of ``analysis_plan.horizon_months`` months after
 enrolment, treatment − internal control. Estimated from Kaplan-Meier curves (so participants
 followed for less than the horizon count for as long as they were followed), with the
-restricted mean time without a job up to the horizon as its companion; beside them, because
-randomisation was within office, the Mantel-Haenszel risk difference over offices and the test
-of whether the offices' differences vary more than chance would make them.
+restricted mean time without a job up to the horizon as its companion, and the number needed
+to treat (the offer of SE to how many participants gives one more a job by the horizon) with
+Altman's interval, which runs through infinity to the harm side when the interval of the
+difference includes 0; beside them, because randomisation was within office, the
+Mantel-Haenszel risk difference over offices and the test of whether the offices' differences
+vary more than chance would make them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import pandas as pd
 from ...codebook import DAYS_PER_MONTH
 from ...disclosure import Policy
 from ...params import Params
+from ...stats.effect_sizes import number_needed_to_treat
 from ...stats.errors import EstimationError
 from ...stats.stratified import mantel_haenszel_rd
 from ...stats.survival_contrasts import km_risk_difference, rmst_difference
@@ -27,6 +31,10 @@ from ...values import Value
 TREATMENT, CONTROL = "treatment", "internal_control"
 R_NOBODY_AT_HORIZON = "an arm has nobody still followed at the horizon"
 R_NO_STRATA = "no trial office with participants in both arms"
+R_NNT_INFINITE = "infinite (a difference or a limit of its interval is 0)"
+#: A first ordinary paid job is good for the person: a positive difference (treatment −
+#: control) is a benefit of SE (stats.number_needed_to_treat's ``event_is``).
+NNT_EVENT = "beneficial"
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class Primary:
     rmst_arms: dict         # arm -> Value of the restricted mean (months)
     mh_rd: Value            # employment.risk_difference_stratified
     heterogeneity: Value    # {q_statistic, q_df, p_value, i_squared}
+    nnt: Value              # employment.horizon.nnt (Altman 1998)
 
 
 def _floats(row: pd.Series, keys) -> dict:
@@ -67,7 +76,7 @@ def compute_primary(rand: pd.DataFrame, params: Params, guard: str | None) -> Pr
     if guard is not None:
         null = Value.null(guard)
         return Primary(plan.horizon_months, days, null, {a: null for a in arms}, null,
-                       {a: null for a in arms}, null, null)
+                       {a: null for a in arms}, null, null, null)
     # the KM risk by the horizon: Greenwood variances, Wald interval
     km = km_risk_difference(rand, "days", "event", "arm", days, TREATMENT, CONTROL).iloc[0]
     if km["note"]:
@@ -110,7 +119,28 @@ def compute_primary(rand: pd.DataFrame, params: Params, guard: str | None) -> Pr
         q = _floats(pd.Series(q), q)
         het = (Value(q, reason=_undefined(q)) if q["q_statistic"] is not None else
                Value.null("fewer than two offices with both arms"))
-    return Primary(plan.horizon_months, days, km_rd, risks, rmst, rmst_arms, mh_rd, het)
+    return Primary(plan.horizon_months, days, km_rd, risks, rmst, rmst_arms, mh_rd, het,
+                   nnt_value(km_rd))
+
+
+def nnt_value(km_rd: Value) -> Value:
+    """The number needed to treat by the horizon from the primary difference and its interval
+    (:func:`pku_eval.stats.number_needed_to_treat`, Altman 1998): ``estimate`` > 0 is a number
+    needed to treat for one more to benefit (NNTB), < 0 for one more to be harmed (NNTH, its
+    absolute value); ``ci_low``, ``ci_high`` on the same signed scale, running from the NNTB
+    limit through infinity to the NNTH limit when ``crosses_infinity``; an infinite number is
+    null with its reason (JSON has no infinity)."""
+    if not km_rd.shown:
+        return Value.null(km_rd.reason)
+    est = km_rd.estimate
+    if any(est.get(k) is None for k in ("estimate", "ci_low", "ci_high")):
+        return Value.null("the primary difference has no interval")
+    r = number_needed_to_treat(est["estimate"], est["ci_low"], est["ci_high"],
+                               event_is=NNT_EVENT).iloc[0]
+    out = _floats(r, ("estimate", "ci_low", "ci_high", "nnt"))
+    out["kind"] = str(r["kind"]) or None
+    out["crosses_infinity"] = bool(r["crosses_infinity"])
+    return Value(out, n=km_rd.n, reason=R_NNT_INFINITE if None in out.values() else None)
 
 
 def primary_values(p: Primary) -> dict:
@@ -125,4 +155,5 @@ def primary_values(p: Primary) -> dict:
         "time_to_work.rmst.treatment": p.rmst_arms[TREATMENT],
         "time_to_work.rmst.internal_control": p.rmst_arms[CONTROL],
         "employment.by_office_heterogeneity": p.heterogeneity,
+        "employment.horizon.nnt": p.nnt,
     }

@@ -15,11 +15,14 @@ final report will have.
 - External control (observational, exploratory): ATE weights from a logistic propensity score
   on the baseline covariates, balance before and after, the weighted risk difference.
 - Precision forecast: the half-width of the primary interval when everyone randomised so far
-  has been followed to the horizon, at the current shares and share with register data.
+  has been followed to the horizon, at the current shares and share with register data; and
+  how many participants (followed to the horizon, with register data) the interval needs for
+  the half-width :data:`FORECAST_HALF_WIDTH`, at the current risks and allocation.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +36,7 @@ from ...stats.sensitivity import (
     half_width_forecast,
     mi_risk_difference,
     missing_outcome_bounds,
+    n_for_half_width,
     tipping_point,
 )
 from ...stats.weighting import balance_table, ipw_difference, propensity_weights
@@ -44,6 +48,9 @@ IMPUTATIONS = 20
 #: Grid step of δ (probability scale) in the tipping-point search.
 DELTA_STEP = 0.01
 IPW_ESTIMAND = "ATE"
+#: The half-width of the primary 95% interval the forecast states a sample size for (±5
+#: percentage points).
+FORECAST_HALF_WIDTH = 0.05
 
 R_NO_SE_LOG = "no SE log (se_log) in the data directory: the coaches are not known"
 R_NO_COACHES = "fewer than two coaches with two or more participants"
@@ -204,9 +211,20 @@ def _forecast(frame: pd.DataFrame, primary, interim: bool) -> Value:
     except EstimationError as exc:
         return Value.null(f"not estimable: {exc.reason}")
     now = (km.estimate["ci_high"] - km.estimate["ci_low"]) / 2
+    # the sizes the stated half-width needs, at today's risks and allocation; and how many
+    # randomised participants that is at today's share with register data
+    need_t, need_c = n_for_half_width(risks[TREATMENT].estimate, risks[CONTROL].estimate,
+                                      FORECAST_HALF_WIDTH,
+                                      ratio=n_final[CONTROL] / n_final[TREATMENT])
+    share = {a: float(rand.loc[rand["arm"] == a, "has_outcome"].mean())
+             for a in (TREATMENT, CONTROL)}
     return Value({"half_width_now": float(now), "half_width_final": hw,
                   "n_treatment_final": round(n_final[TREATMENT]),
-                  "n_control_final": round(n_final[CONTROL])}, n=len(rand))
+                  "n_control_final": round(n_final[CONTROL]),
+                  "target_half_width": FORECAST_HALF_WIDTH,
+                  "n_treatment_needed": math.ceil(need_t), "n_control_needed": math.ceil(need_c),
+                  "n_randomised_needed": math.ceil(need_t / share[TREATMENT]
+                                                   + need_c / share[CONTROL])}, n=len(rand))
 
 
 def compute_sensitivity(frame, with_row, rand, stage, params, policy: Policy, primary,

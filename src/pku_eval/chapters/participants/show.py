@@ -98,7 +98,11 @@ def show_baseline(ch: Chapter) -> None:
         shared = shared_counts(ch.data, list(ch.params.waves), ch.policy,
                                ch.params.filter or {"project": project})
         withheld = {arm for arm in arms if shared.is_hidden("analysed", arm)}
-        wide = _baseline_wide(bt, arms, lang, ch.policy, withheld)
+        cells = _baseline_cells(ch)
+        withheld |= {arm for arm in arms if (f"{project}|{arm}", "n") in cells}
+        wide = _baseline_wide(bt, arms, lang, ch.policy, withheld,
+                              {(arm, q) for arm in arms for (row, q) in cells
+                               if row == f"{project}|{arm}"})
         cols = [Column("label", ch.t("h_characteristic"))]
         cols += [Column(arm, f"{arm_name(arm, lang)}, n (%)", "cell") for arm in arms]
         ch.table(wide, cols, ch.t("pt_baseline_caption",
@@ -106,9 +110,22 @@ def show_baseline(ch: Chapter) -> None:
                  ch.t("source_participants"), note=ch.t("pt_baseline_note"))
 
 
+def _baseline_cells(ch: Chapter) -> frozenset:
+    """The baseline table's category counts this report withholds, decided with every other
+    report of the set (the whole, each project, each office: a project's table minus one of
+    its two offices' gives the other's, :mod:`pku_eval.set_tables_survey`)."""
+    from ...set_tables import decide
+    from ...set_tables_survey import baseline_quantities
+
+    quantities, relations, shown = baseline_quantities()
+    return decide(ch.data, "baseline", quantities, relations, shown, ch.policy,
+                  ch.params.filter)
+
+
 def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, policy,
-                   withheld: set = frozenset()) -> pd.DataFrame:
-    """The baseline table, wide; the ``withheld`` arms' columns withheld whole."""
+                   withheld: set = frozenset(), cells: set = frozenset()) -> pd.DataFrame:
+    """The baseline table, wide; the ``withheld`` arms' columns withheld whole, and the
+    ``cells`` ``(arm, "<var>:<code>")`` the set decision withholds."""
     from ...text import fmt_num, t
 
     rows = []
@@ -134,6 +151,8 @@ def _baseline_wide(bt: pd.DataFrame, arms: list[str], lang: str, policy,
             policy.count_mask(counts.ravel()).to_numpy().reshape(counts.shape)
         hidden = hidden | np.array([[arm in withheld for arm in arms]] * len(levels),
                                    dtype=bool).reshape(hidden.shape)
+        hidden = hidden | np.array([[(arm, f"{var}:{lvl}") in cells for arm in arms]
+                                    for lvl in levels], dtype=bool).reshape(hidden.shape)
         for i, lvl in enumerate(levels):
             if var == "immigrant":
                 label = t("immigrant_yes", lang)

@@ -14,6 +14,7 @@ from ...text import arm_name, fmt_int, fmt_num, fmt_p
 from .analyses import CONTROL, FAST_ENGINE_ABOVE, OTHER_PROJECTS, PROJECTS, TREATMENT, Missing
 from .computation import SurveyWaves
 from .figures import items_figure, tipping_figure, trajectory_figure
+from .set_cells import change_mask, employment_cells, means_mask, reliability_mask
 from .tipping import DELTA_STEP, delta_width
 
 
@@ -62,7 +63,7 @@ def show_reliability(ch, res: SurveyWaves) -> None:
                               low=fmt_num(r["ci_low"], 2, lang),
                               high=fmt_num(r["ci_high"], 2, lang), scale=label))
     ch.text("sw_rel_text", alphas=_join(parts, lang))
-    tab = res.reliability.copy()
+    tab = ch.policy.withhold(res.reliability, "n", reliability_mask(ch, res.reliability))
     tab["scale"] = tab["scale"].map(lambda s: _scale_label(s, lang))
     tab["wave"] = tab["wave"].astype(str)
     ch.table(tab, [Column("scale", ch.t("sw_h_scale")), Column("wave", ch.t("h_wave")),
@@ -93,6 +94,13 @@ def _ordered_means(means: pd.DataFrame, scale: str, waves: list[str]) -> pd.Data
     return m.sort_values(["_p", "_a", "_w"])
 
 
+def _means(ch, res: SurveyWaves) -> pd.DataFrame:
+    """The means with the answer counts this report withholds (decided with every report of
+    the set) marked: the tables and the trajectory figures show neither those counts nor the
+    means resting on them."""
+    return ch.policy.withhold(res.means, "n", means_mask(ch, res.means))
+
+
 def show_means(ch, res: SurveyWaves) -> None:
     """Trajectories figure (KLAR arms) and the means tables per scale (all projects)."""
     if res.absent:
@@ -102,16 +110,17 @@ def show_means(ch, res: SurveyWaves) -> None:
     ch.text("sw_means_text")
     from ...plots import ARM_COLOURS, ARM_LINESTYLE, ARM_MARKER
 
-    klar = res.means[res.means["project"] == "klar"]
+    means = _means(ch, res)
+    klar = means[means["project"] == "klar"]
     arms = [a for a in ARMS if a in set(klar["arm"])]
     if arms:
         groups = [("klar", a, arm_name(a, lang), ARM_COLOURS[a], ARM_LINESTYLE[a], ARM_MARKER[a])
                   for a in arms]
-        ch.figure(trajectory_figure(res.means, groups, list(res.waves), lang, ch.policy),
+        ch.figure(trajectory_figure(means, groups, list(res.waves), lang, ch.policy),
                   ch.t("sw_traj_caption"), ch.t("source_survey"),
                   note=ch.t("sw_traj_note", min_cell=ch.policy.min_cell))
     for scale in SURVEY_SCALES:
-        m = _ordered_means(res.means, scale, list(res.waves))
+        m = _ordered_means(means, scale, list(res.waves))
         m["project"] = m["project"].map(lambda p: _project_label(p, lang))
         m["arm"] = m["arm"].map(lambda a: arm_name(a, lang))
         ch.table(m, _means_columns(ch), ch.t("sw_means_caption", scale=_scale_label(scale, lang)),
@@ -305,8 +314,8 @@ def show_employment(ch, res: SurveyWaves) -> None:
     """Self-reported employment by wave and arm, one table per project (counts and shares).
 
     The number of valid answers of a wave and arm is shown, so the counts of its codes are one
-    line with a known total: the policy withholds a second count with a lone small one
-    (:meth:`~pku_eval.disclosure.Policy.grouped_mask`), whose share goes with it."""
+    line with a known total; which counts are withheld is decided with every other report of
+    the set (:func:`.set_cells.employment_cells`), and a share goes with its count."""
     if res.absent:
         return
     lang = ch.language
@@ -317,6 +326,7 @@ def show_employment(ch, res: SurveyWaves) -> None:
     from ...codebook import SURVEY
 
     status_var = SURVEY.var("employment")
+    hidden = employment_cells(ch)
     for project in [p for p in PROJECTS if p in set(emp["project"])]:
         sub = emp[emp["project"] == project]
         arms = [a for a in ARMS if a in set(sub["arm"])]
@@ -326,12 +336,12 @@ def show_employment(ch, res: SurveyWaves) -> None:
             if w.empty:
                 continue
             base = w.drop_duplicates("arm").set_index("arm")["base"]
-            row = {"wave": wave, "status": ch.t("sw_emp_valid")}
+            row = {"wave": wave, "status": ch.t("sw_emp_valid"), "_code": "base"}
             for a in arms:
                 row[f"n_{a}"], row[f"p_{a}"] = int(base.get(a, 0)), np.nan
             rows.append(row)
             for code in codes:
-                row = {"wave": wave, "status": status_var.code_label(code, lang), "code": True}
+                row = {"wave": wave, "status": status_var.code_label(code, lang), "_code": code}
                 for a in arms:
                     hit = w[(w["arm"] == a) & (w["employment"] == code)]
                     row[f"n_{a}"] = int(hit["n"].sum())
@@ -341,7 +351,7 @@ def show_employment(ch, res: SurveyWaves) -> None:
         for a in arms:
             cols += [Column(f"n_{a}", f"{arm_name(a, lang)} (n)", "count"),
                      Column(f"p_{a}", f"{arm_name(a, lang)} (%)", "pct", base=f"n_{a}")]
-        ch.table(_withhold_lines(ch.policy, pd.DataFrame(rows), arms), cols,
+        ch.table(_withhold_cells(ch.policy, pd.DataFrame(rows), project, arms, hidden), cols,
                  ch.t("sw_emp_caption", project=_project_label(project, lang)),
                  ch.t("source_survey"))
 
@@ -363,10 +373,11 @@ def show_other_projects(ch, res: SurveyWaves) -> None:
     looks = {"ungjobb": ("treatment", "treatment"), "sortrondelag": ("all", "all")}
     groups = [(p, "treatment", _project_label(p, lang), ARM_COLOURS[looks[p][0]],
                ARM_LINESTYLE[looks[p][1]], ARM_MARKER[looks[p][1]]) for p in present]
-    ch.figure(trajectory_figure(res.means, groups, list(res.waves), lang, ch.policy),
+    ch.figure(trajectory_figure(_means(ch, res), groups, list(res.waves), lang, ch.policy),
               ch.t("sw_other_fig_caption"), ch.t("source_survey"),
               note=ch.t("sw_traj_note", min_cell=ch.policy.min_cell))
-    tab = res.change[res.change["project"].isin(present)].copy()
+    tab = res.change[res.change["project"].isin(present)]
+    tab = ch.policy.withhold(tab, "n", change_mask(ch, tab))
     tab["project"] = tab["project"].map(lambda p: _project_label(p, lang))
     tab["scale"] = tab["scale"].map(lambda s: _scale_label(s, lang))
     ch.table(tab, [Column("project", ch.t("sw_h_project")), Column("scale", ch.t("sw_h_scale")),
@@ -380,13 +391,15 @@ def show_other_projects(ch, res: SurveyWaves) -> None:
              ch.t("sw_change_caption"), ch.t("source_survey"))
 
 
-def _withhold_lines(policy, table: pd.DataFrame, arms: list[str]) -> pd.DataFrame:
-    """``table`` with, per arm and wave, the code counts the policy withholds as one line whose
-    total (the valid answers) is shown."""
-    codes = table[table["code"].eq(True)]
+def _withhold_cells(policy, table: pd.DataFrame, project: str, arms: list[str],
+                    hidden: frozenset) -> pd.DataFrame:
+    """``table`` (one project's rows: the valid answers of a wave, ``_code`` "base", and each
+    code's count) with the counts withheld that the set decision withholds
+    (:func:`.set_cells.employment_cells`: the small ones, and whatever else would let a
+    reader derive one from this table, the other reports' tables or the valid answers)."""
     for a in arms:
-        mask = pd.Series(False, index=table.index)
-        mask[codes.index] = policy.grouped_mask(codes, f"n_{a}", ["wave"]).to_numpy()
+        mask = [(f"{project}|{w}|{a}", c) in hidden
+                for w, c in zip(table["wave"].astype(str), table["_code"])]
         table = policy.withhold(table, f"n_{a}", mask)
     return table
 
