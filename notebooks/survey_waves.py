@@ -55,6 +55,9 @@ content.show_missing(ch, result)
 content.show_coaches(ch, result)
 
 # %%
+content.show_precision(ch, result)
+
+# %%
 content.show_employment(ch, result)
 
 # %%

@@ -1,6 +1,7 @@
 """Chapter 'summary': readings generated from the numbers, null reasons shown, the interim →
-final comparison (what changed, whether the conclusion held), the compare_with file, and the
-notebook end to end on hand-made fragments."""
+final comparison (descriptive: the estimates side by side with their CIs and what changed, no
+judgement whether a conclusion held, #16), the compare_with file, and the notebook end to end
+on hand-made fragments."""
 
 from __future__ import annotations
 
@@ -151,22 +152,30 @@ def test_interim_to_final_comparison():
     s = sm.compute(final, params(compare_with="reports/interim/results.json"), interim=interim)
     assert s.comparison == "ok"
     rd = row(s, "employment.risk_difference")
-    assert (rd.interim_conclusion, rd.conclusion, rd.held) == ("unclear", "positive", False)
+    # side by side: both values with their intervals, and the change; no verdict
+    assert rd.interim == est(0.08, -0.02, 0.18) and rd.value == est(0.12, 0.04, 0.20)
     assert rd.change == pytest.approx((0.12 - 0.08) * 100)  # percentage points
+    assert not hasattr(rd, "held") and not hasattr(rd, "interim_conclusion")
     hr = row(s, "time_to_work.hazard_ratio")
-    assert hr.held is True and hr.change == pytest.approx(0.1)
+    assert hr.in_both and hr.change == pytest.approx(0.1)
     la = row(s, "learning.arenas.difference")
-    assert la.held is None and la.change is None and la.interim_conclusion == "na"
+    assert not la.in_both and la.change is None and la.interim is None
     fl = row(s, "quality.flags")
-    assert fl.held is True and fl.change == 1
-    assert sm._why_not_judged(la) == "sm_held_na_interim"
+    assert fl.change == 1
+    comparison = s.values["summary.comparison"].estimate
+    assert comparison["kind"] == "descriptive"
+    rows = {r["key"]: r for r in s.values["summary.rows"].estimate}
+    assert rows["employment.risk_difference"]["interim_ci_low"] == -0.02
+    assert rows["employment.risk_difference"]["interim_ci_high"] == 0.18
+    assert not {"held", "interim_conclusion"} & set().union(*map(set, rows.values()))
 
 
 def test_interim_stage_does_not_compare():
     s = sm.compute(results("interim"), params(stage="interim",
                                               compare_with="reports/interim/results.json"))
     assert s.comparison == "interim_stage"
-    assert all(r.interim is None and r.held is None for r in s.rows)
+    assert all(r.interim is None and r.change is None for r in s.rows)
+    assert "kind" not in s.values["summary.comparison"].estimate
 
 
 def test_compare_with_file(tmp_path, monkeypatch):
@@ -177,7 +186,8 @@ def test_compare_with_file(tmp_path, monkeypatch):
     # relative to the project root
     monkeypatch.setattr(config, "PROJECT_ROOT", tmp_path)
     s = sm.compute(final, params(compare_with="reports/interim/results.json"))
-    assert s.comparison == "ok" and row(s, "time_to_work.hazard_ratio").held is False
+    assert s.comparison == "ok" and row(s, "time_to_work.hazard_ratio").change == \
+        pytest.approx(-0.3)
     # absolute
     s = sm.compute(final, params(
         compare_with=str(tmp_path / "reports" / "interim" / "results.json")))
@@ -208,7 +218,7 @@ def test_result_is_frozen_and_compute_is_pure():
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.comparison = "missing"
     with pytest.raises(dataclasses.FrozenInstanceError):
-        s.rows[0].held = True
+        s.rows[0].change = 1.0
     with pytest.raises(TypeError):
         s.values["summary.filter"] = Value({})
     assert isinstance(s.rows, tuple)
@@ -218,9 +228,10 @@ def test_result_is_frozen_and_compute_is_pure():
     assert all(isinstance(v, Value) and (v.shown or v.reason) for v in s.values.values())
     assert s.values["summary.filter"].estimate == {"project": "klar"}
     assert s.values["summary.comparison"].estimate == {
-        "status": "ok", "file": "reports/interim/results.json"}
+        "status": "ok", "kind": "descriptive", "file": "reports/interim/results.json"}
     rows = {r["key"]: r for r in s.values["summary.rows"].estimate}
-    assert rows["employment.risk_difference"]["held"] is False
+    assert rows["employment.risk_difference"]["interim_estimate"] == 0.08
+    assert "held" not in rows["employment.risk_difference"]
 
 
 # ------------------------------------------------------------------ pages and fragments
@@ -271,8 +282,12 @@ def test_pages_render(tmp_path, stage, compare):
     if stage == "interim":
         assert "Dette er delrapporten" in page and ch._table == 1
     elif compare:
-        assert ch._table == 2 and "nei: ingen klar forskjell → i favør av SE" in page
-        assert rows["employment.risk_difference"]["held"] is False
+        assert ch._table == 2 and "beskrivende" in page
+        # no verdict on the interim conclusion, in any wording
+        assert "Konklusjonen holdt" not in page and "nei: ingen klar forskjell" not in page
+        assert "holdt for" not in page
+        assert "6,0 (−3,0 til 15,0)" in page and "13,0 (4,0 til 22,0)" in page
+        assert "held" not in rows["employment.risk_difference"]
         assert rows["employment.risk_difference"]["change"] == pytest.approx(0.07)
     else:
         assert "finnes ikke" in page and ch._table == 1
@@ -302,8 +317,10 @@ def test_notebook_end_to_end(tmp_path, demo_dir):
     frag = json.loads((frags / "summary.json").read_text(encoding="utf-8"))
     rows = {r["key"]: r for r in frag["values"]["summary.rows"]}
     assert rows["time_to_work.hazard_ratio"]["conclusion"] == "positive"
-    assert rows["time_to_work.hazard_ratio"]["interim_conclusion"] == "unclear"
-    assert rows["time_to_work.hazard_ratio"]["held"] is False
+    assert rows["time_to_work.hazard_ratio"]["interim_estimate"] == 1.4
+    assert (rows["time_to_work.hazard_ratio"]["interim_ci_low"],
+            rows["time_to_work.hazard_ratio"]["interim_ci_high"]) == (0.9, 2.2)
+    assert "held" not in rows["time_to_work.hazard_ratio"]
     assert rows["learning.arenas.difference"]["estimate"] == 0.4
     assert frag["values"]["summary.comparison"]["status"] == "ok"
     nb = (tmp_path / "out.ipynb").read_text(encoding="utf-8")

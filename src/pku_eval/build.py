@@ -1,7 +1,7 @@
 """One place that turns a params file into a report, in four steps:
 
 plan (params, data fingerprints, what each chapter depends on; a no-op when nothing changed) →
-run (chapters in worker processes, each re-run only when something it depends on changed:
+run (chapters in kernels of their own, each re-run only when something it depends on changed:
 ``runner``) → assemble (results.json, report.html, id scan) → publish (atomically, replacing
 only a report folder the suite made: ``safety``).
 

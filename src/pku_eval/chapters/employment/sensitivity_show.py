@@ -115,3 +115,7 @@ def show_forecast(ch: Chapter, computed: Employment) -> None:
             final=_pp(e, "half_width_final", lang),
             months=computed.primary.horizon_months if computed.primary else "–",
             n_t=fmt_int(e["n_treatment_final"], lang), n_c=fmt_int(e["n_control_final"], lang))
+    ch.text("job_forecast_need_text", target=_pp(e, "target_half_width", lang),
+            months=computed.primary.horizon_months if computed.primary else "–",
+            n_t=fmt_int(e["n_treatment_needed"], lang), n_c=fmt_int(e["n_control_needed"], lang),
+            n_rand=fmt_int(e["n_randomised_needed"], lang))

@@ -12,6 +12,7 @@ from ...codebook import ARMS, OUTCOMES, office_label
 from ...publish import Column
 from ...text import arm_name, fmt_date, fmt_int, fmt_num, fmt_p, fmt_pct
 from .computation import (
+    CONFOUNDED,
     CONTROL,
     ESTIMATE_KEYS,
     R_NO_EVENTS,
@@ -251,9 +252,15 @@ def show_external(ch: Chapter, computed: Employment) -> None:
             lo=f2("t_vs_e", "or_ci_low"), hi=f2("t_vs_e", "or_ci_high"),
             hr=f2("t_vs_e", "hr_estimate"), hr_lo=f2("t_vs_e", "hr_ci_low"),
             hr_hi=f2("t_vs_e", "hr_ci_high"))
-    if computed.values["employment.external.control_check_odds_ratio_adjusted"].shown:
-        ch.text("job_external_check", or_=f2("c_vs_e", "or_estimate"),
-                lo=f2("c_vs_e", "or_ci_low"), hi=f2("c_vs_e", "or_ci_high"))
+    check = computed.values["employment.external.negative_control"]
+    if check.shown and {"or_estimate", "hr_estimate"} <= set(ex.columns):
+        # the negative control, read explicitly: a clear difference between the two control
+        # groups means the external comparison is confounded
+        ch.text("job_external_check_confounded" if check.estimate["reading"] == CONFOUNDED
+                else "job_external_check_null",
+                or_=f2("c_vs_e", "or_estimate"), lo=f2("c_vs_e", "or_ci_low"),
+                hi=f2("c_vs_e", "or_ci_high"), hr=f2("c_vs_e", "hr_estimate"),
+                hr_lo=f2("c_vs_e", "hr_ci_low"), hr_hi=f2("c_vs_e", "hr_ci_high"))
     rows = []
     for comp, comp_key in (("t_vs_e", "job_c_t_vs_e"), ("c_vs_e", "job_c_c_vs_e")):
         for kind, kind_key in (("or", "job_aor"), ("hr", "job_ahr")):

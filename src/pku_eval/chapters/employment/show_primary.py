@@ -40,6 +40,7 @@ def show_estimand(ch: Chapter, computed: Employment) -> None:
                 lo=fmt_num(rmst.estimate["ci_low"], 1, lang),
                 hi=fmt_num(rmst.estimate["ci_high"], 1, lang),
                 p=fmt_p(rmst.estimate["p_value"], lang))
+    show_nnt(ch, computed)
     crude = computed.values["employment.risk_difference"]
     rows = [("job_pe_km", km, 100, True), ("job_pe_mh", mh, 100, False),
             ("job_pe_crude", crude, 100, False), ("job_pe_rmst", rmst, 1, False)]
@@ -57,6 +58,30 @@ def show_estimand(ch: Chapter, computed: Employment) -> None:
                                  Column("ci_high", ch.t("job_h_ci_high"), "num")],
              ch.t("job_primary_caption", months=p.horizon_months), ch.t("job_source"),
              note=ch.t("job_primary_note"))
+
+
+def _nnt_number(x: float, lang: str) -> str:
+    """A number needed to treat or harm for the text: its absolute value, one decimal."""
+    return fmt_num(abs(x), 1, lang)
+
+
+def show_nnt(ch: Chapter, computed: Employment) -> None:
+    """The number needed to treat by the horizon with Altman's interval: on the benefit side,
+    on the harm side, or through infinity from one to the other when the interval of the
+    difference includes 0 (employment.horizon.nnt)."""
+    value = computed.values["employment.horizon.nnt"]
+    if not value.shown or None in (value.estimate[k] for k in ("estimate", "ci_low",
+                                                               "ci_high")):
+        return  # the difference itself is shown; an infinite limit has no sentence
+    e, lang, months = value.estimate, ch.language, computed.primary.horizon_months
+    if e["crosses_infinity"]:
+        ci = ch.t("job_nnt_ci_through_infinity", benefit=_nnt_number(e["ci_low"], lang),
+                  harm=_nnt_number(e["ci_high"], lang))
+    else:
+        low, high = sorted((abs(e["ci_low"]), abs(e["ci_high"])))
+        ci = ch.t("job_nnt_ci_one_side", low=fmt_num(low, 1, lang), high=fmt_num(high, 1, lang))
+    key = "job_nnt_text" if e["estimate"] > 0 else "job_nnt_harm_text"
+    ch.text(key, nnt=_nnt_number(e["estimate"], lang), months=months, ci=ci)
 
 
 def show_offices(ch: Chapter, computed: Employment) -> None:

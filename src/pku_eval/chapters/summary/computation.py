@@ -1,7 +1,9 @@
 """Chapter 'summary': the goal-achievement table of the key figures, each with its confidence
 interval and a one-line reading generated from the numbers, and — in the final report — the
-interim figures beside the final ones: what changed, by how much, and whether the interim
-conclusion held.
+interim figures beside the final ones, each with its interval, and by how much the estimate
+changed. That comparison is descriptive: the two reports share participants, follow them for
+different lengths of time, and no alpha was spent at the interim, so it draws no conclusion
+(no "the interim conclusion held").
 
 The chapter runs after every other chapter of a build and reads their results
 (:meth:`pku_eval.chapter.Chapter.build_results`); the interim results come from the file that
@@ -17,9 +19,6 @@ A figure's *conclusion* is one of
 - ``unclear``: the CI includes the null value;
 - ``no_ci``: an estimate without a CI; ``na``: no value (its reason is shown);
 - for the data-quality flags: ``none`` or the sorted flag codes joined by ``+``.
-
-An interim conclusion *held* when the final conclusion is the same; it cannot be judged (None)
-when either is ``na`` or ``no_ci``.
 """
 
 from __future__ import annotations
@@ -67,9 +66,7 @@ class Row:
     reading: str
     interim: object = None
     interim_reason: str | None = None
-    interim_conclusion: str | None = None
     change: float | None = None  # final − interim estimate, in display units
-    held: bool | None = None
     in_both: bool = False        # a value in both reports
     p_holm: float | None = None  # Holm-adjusted p within the trial's secondary comparisons
 
@@ -238,17 +235,12 @@ def _estimate_of(kind: str, value) -> float | None:
 
 
 def compare(row: Row) -> Row:
-    """The row with its change and held filled from its interim and final values."""
+    """The row with its change (final − interim estimate, display units) filled from its
+    interim and final values: a description, not a judgement of either report's conclusion."""
     final, interim = _estimate_of(row.kind, row.value), _estimate_of(row.kind, row.interim)
     in_both = final is not None and interim is not None
     change = (final - interim) * KINDS[row.kind]["scale"] if in_both else None
-    judged = {"na", "no_ci"}
-    if row.conclusion in judged or row.interim_conclusion in judged \
-            or row.interim_conclusion is None:
-        held = None
-    else:
-        held = row.conclusion == row.interim_conclusion
-    return dataclasses.replace(row, in_both=in_both, change=change, held=held)
+    return dataclasses.replace(row, in_both=in_both, change=change)
 
 
 # ---------------------------------------------------------------------------- computation
@@ -348,9 +340,9 @@ def _row_value(r: Row, compared: bool) -> dict:
         d["reason"] = r.reason
     if compared:
         d["interim_estimate"] = _estimate_of(r.kind, r.interim)
-        d["interim_conclusion"] = r.interim_conclusion
+        if r.kind != "flags":
+            d.update({f"interim_{k}": (r.interim or {}).get(k) for k in ("ci_low", "ci_high")})
         d["change"] = None if r.change is None else r.change / KINDS[r.kind]["scale"]
-        d["held"] = r.held
     return d
 
 
@@ -381,12 +373,13 @@ def compute(results: dict, params: Params, interim: dict | None | str = "params"
                   reading=reading(kind, value, reason, lang, min_cell))
         if comparison == "ok":
             interim_value, interim_reason = lookup(interim, path)
-            row = compare(dataclasses.replace(
-                row, interim=interim_value, interim_reason=interim_reason,
-                interim_conclusion=conclusion(kind, interim_value)))
+            row = compare(dataclasses.replace(row, interim=interim_value,
+                                              interim_reason=interim_reason))
         rows.append(row)
     rows, holm_values = _holm(rows, results, params)
     comp = {"status": comparison}
+    if comparison == "ok":
+        comp["kind"] = "descriptive"   # no alpha spent at the interim: no conclusion drawn
     if info.get("interim_file"):
         comp["file"] = info["interim_file"]
     values = frozen_values({

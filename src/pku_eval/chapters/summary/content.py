@@ -1,5 +1,6 @@
 """Chapter 'summary': the goal-achievement table of the key figures and, in the final report,
-the interim figures beside the final ones (see :mod:`.computation` for how a figure is read).
+the interim figures beside the final ones, descriptively (see :mod:`.computation` for how a
+figure is read).
 
 The public face the notebook imports: :func:`compute` (pure, in ``computation``) and the
 ``show_*`` pages (in ``show``); the result's values are recorded by ``ch.record(result)``.
@@ -23,7 +24,7 @@ from .computation import (
     reason_text,
     short_conclusion,
 )
-from .show import _fmt_value, _why_not_judged, _with_ci, show_comparison, show_goals
+from .show import _fmt_value, _with_ci, show_comparison, show_goals
 
 
 def as_dicts(s: Summary) -> list[dict]:
@@ -36,7 +37,6 @@ __all__ = [
     "Row",
     "Summary",
     "_fmt_value",
-    "_why_not_judged",
     "_with_ci",
     "as_dicts",
     "compare",

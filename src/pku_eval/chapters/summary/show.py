@@ -1,4 +1,5 @@
-"""Chapter 'summary': the goal-achievement table and the interim → final comparison, from the
+"""Chapter 'summary': the goal-achievement table and the descriptive interim → final comparison
+(the estimates side by side with their intervals, no judgement of a conclusion), from the
 computed result."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from ... import text
 from ...chapter import Chapter
 from ...publish import Column
 from ...text import fmt_int, fmt_num, fmt_p
-from .computation import KINDS, Row, Summary, _num, short_conclusion
+from .computation import KINDS, Summary, _num, short_conclusion
 
 
 def _fmt_value(kind: str, value, lang: str) -> tuple[str, str, str]:
@@ -57,7 +58,8 @@ def show_goals(ch: Chapter, s: Summary) -> None:
 
 
 def show_comparison(ch: Chapter, s: Summary) -> None:
-    """Interim beside final (final stage), or a notice why there is no comparison."""
+    """Interim beside final (final stage), descriptively: each estimate with its CI and the
+    change; or a notice why there is no comparison."""
     lang = ch.language
     if s.comparison == "interim_stage":
         ch.notice(ch.t("sm_compare_interim_stage"))
@@ -80,24 +82,10 @@ def show_comparison(ch: Chapter, s: Summary) -> None:
             return ", ".join(f"{k}={v}" for k, v in f.items()) or ch.t("sm_all_data")
         ch.notice(ch.t("sm_compare_filter_warning", interim_filter=show(s.filter_mismatch[0]),
                        filter=show(s.filter_mismatch[1])))
-    judged = [r for r in s.rows if r.held is not None]
-    if judged:
-        ch.text("sm_compare_counts", n=fmt_int(len(judged), lang),
-                held=fmt_int(sum(r.held for r in judged), lang))
-        changed = [r.label for r in judged if not r.held]
-        if changed:
-            ch.text("sm_compare_changed", labels="; ".join(changed))
-    else:
+    if not any(r.in_both for r in s.rows):
         ch.text("sm_compare_none")
     data = []
     for r in s.rows:
-        if r.held is None:
-            held = ch.t(_why_not_judged(r))
-        elif r.held:
-            held = ch.t("sm_held_yes")
-        else:
-            held = ch.t("sm_held_no", a=short_conclusion(r.kind, r.interim_conclusion, lang),
-                        b=short_conclusion(r.kind, r.conclusion, lang))
         interim = _with_ci(r.kind, r.interim, lang) if r.interim is not None else \
             short_conclusion(r.kind, "na", lang)
         final = _with_ci(r.kind, r.value, lang) if r.value is not None else \
@@ -105,21 +93,8 @@ def show_comparison(ch: Chapter, s: Summary) -> None:
         change = "–" if r.change is None else fmt_num(r.change, KINDS[r.kind]["decimals"], lang)
         if r.change is not None and r.change > 0:
             change = "+" + change
-        data.append({"label": r.label, "interim": interim, "final": final, "change": change,
-                     "held": held})
+        data.append({"label": r.label, "interim": interim, "final": final, "change": change})
     ch.table(pd.DataFrame(data),
              [Column("label", ch.t("sm_h_figure")), Column("interim", ch.t("sm_h_interim")),
-              Column("final", ch.t("sm_h_final")), Column("change", ch.t("sm_h_change")),
-              Column("held", ch.t("sm_h_held"))],
+              Column("final", ch.t("sm_h_final")), Column("change", ch.t("sm_h_change"))],
              ch.t("sm_compare_caption"), ch.t("sm_source"), note=ch.t("sm_compare_note"))
-
-
-def _why_not_judged(r: Row) -> str:
-    a, b = r.interim_conclusion == "na", r.conclusion == "na"
-    if a and b:
-        return "sm_held_na_both"
-    if a:
-        return "sm_held_na_interim"
-    if b:
-        return "sm_held_na_final"
-    return "sm_held_na_ci"

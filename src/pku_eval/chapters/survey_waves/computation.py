@@ -36,6 +36,7 @@ from .analyses import (
 )
 from .analyses import _randomised as randomised_participants
 from .nested import nested_values, partially_nested
+from .precision import precision_forecast, small_sample, small_sample_values
 from .tipping import delta_tipping, tipping_values
 
 
@@ -74,6 +75,8 @@ class SurveyWaves:
     tipping: pd.DataFrame | None = None    # δ-adjusted MNAR analysis per scale × wave
     tipping_curve: pd.DataFrame | None = None  # its estimate and interval against δ
     tipping_info: Mapping = field(default_factory=_empty)  # m, n analysed, total randomised
+    #: per scale × wave: Satterthwaite-df estimate and Hedges' g of the change (#16)
+    small_sample: pd.DataFrame | None = None
 
 
 def compute(stage: StageData, params: Params) -> SurveyWaves:
@@ -98,11 +101,14 @@ def compute(stage: StageData, params: Params) -> SurveyWaves:
              "sensitivity": sens, "mcar_items": mcar_items(long, params.seed)}
     nested = partially_nested(stage, long, randomised, model)
     tipping, curve, tip_info = delta_tipping(stage, long, randomised, model, waves, params.seed)
+    small = small_sample(long, randomised, model, policy)
     return SurveyWaves(
         **base, **parts, nested=nested, tipping=tipping, tipping_curve=curve,
-        tipping_info=MappingProxyType(tip_info),
+        tipping_info=MappingProxyType(tip_info), small_sample=small,
         values=frozen_values({**_values(later=later, **parts), **nested_values(nested),
-                              **tipping_values(tipping, tip_info)}),
+                              **tipping_values(tipping, tip_info),
+                              **small_sample_values(small),
+                              **precision_forecast(stage, randomised, model, params)}),
         n_randomised=MappingProxyType({k: int(v) for k, v in n_randomised.items()}),
         n_randomised_withheld=MappingProxyType({
             arm: shared_counts(stage, waves, policy, params.filter).is_hidden("klar_analysed", arm)
@@ -130,6 +136,8 @@ def _absent_values(absent: Missing, later: list[str]) -> Mapping[str, Value]:
         for wave in later:
             values[f"scales.{scale}.arm_by_wave.{wave}"] = _null(absent)
             values[f"scales.{scale}.partially_nested.{wave}"] = _null(absent)
+            values[f"scales.{scale}.arm_by_wave_small_sample.{wave}"] = _null(absent)
+            values[f"scales.{scale}.hedges_g.{wave}"] = _null(absent)
             for name in ("mar_ancova", "tipping_delta"):
                 values[f"scales.{scale}.sensitivity.{name}.{wave}"] = _null(absent)
     return frozen_values(values)

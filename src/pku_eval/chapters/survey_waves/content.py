@@ -38,6 +38,7 @@ from .analyses import (
     trial_model,
 )
 from .computation import SurveyWaves, compute
+from .precision_show import show_precision
 from .show import (
     show_coaches,
     show_employment,
@@ -80,6 +81,7 @@ __all__ = [
     "show_missing",
     "show_model",
     "show_other_projects",
+    "show_precision",
     "show_reliability",
     "show_tipping",
     "survey_long",
