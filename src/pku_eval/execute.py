@@ -5,7 +5,9 @@ papermill's side only (sending the cells, collecting the outputs, writing the no
 chapters run in threads of the build, one thread per chapter that runs at the same time: no
 worker process holds a second copy of papermill, nbclient and jupyter_client (#19: memory).
 Nothing here depends on process-wide state: paths are absolute, papermill gets no ``cwd=``
-(it would ``os.chdir``) and the kernel gets its working directory from the kernel launch; the
+(it would ``os.chdir``), its local file handler is replaced by one that never changes the
+working directory (papermill's own changes it to the current one around every read and write,
+process-wide, from whichever thread: :func:`_local_files_without_chdir`), and the kernel gets its working directory from the kernel launch; the
 kernel's stdout and stderr go to a per-chapter log (handed to the kernel, never by redirecting
 the build's own descriptors) that the build shows only when the chapter fails. The kernel talks
 over local IPC sockets (no TCP port, nothing to warn about). A chapter hands back a typed
@@ -137,6 +139,42 @@ def import_papermill() -> None:
 
     from . import kernel  # noqa: F401
 
+    _local_files_without_chdir()
+
+
+def _local_files_without_chdir() -> None:
+    """papermill's handler of local files, without its ``os.chdir`` around every read and
+    write (to the directory that was current when ``execute_notebook`` began: with chapters in
+    threads, a process-wide change from several threads at once). The build's paths are
+    absolute, so the change was never needed."""
+    import os
+
+    from papermill.iorw import LocalHandler, papermill_io
+
+    class NoChdirLocalHandler(LocalHandler):
+        def cwd(self, new_path):  # papermill sets it around each run: kept at None
+            return None
+
+        def read(self, path):
+            with open(path, encoding="utf-8") as f:
+                return f.read()
+
+        def listdir(self, path):
+            return [os.path.join(path, fn) for fn in os.listdir(path)]
+
+        def write(self, buf, path):
+            dirname = os.path.dirname(path)
+            if dirname and not os.path.exists(dirname):
+                raise FileNotFoundError(f"output folder {dirname} doesn't exist.")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(buf)
+
+    # replaced where it stands: papermill falls back to the last "local" handler it holds
+    handlers = papermill_io._handlers
+    if not any(type(h).__name__ == "NoChdirLocalHandler" for s, h in handlers if s == "local"):
+        mine = NoChdirLocalHandler()
+        papermill_io._handlers = [(s, mine if s == "local" else h) for s, h in handlers]
+
 
 def run_chapter(task: ChapterTask) -> ChapterOutcome:
     """Execute ``task`` with papermill in this process (any thread: nothing process-wide
@@ -144,6 +182,8 @@ def run_chapter(task: ChapterTask) -> ChapterOutcome:
     import papermill as pm
 
     from .kernel import kernel_manager_class
+
+    _local_files_without_chdir()
 
     start = time.perf_counter()
     marks: dict[str, float] = {}
