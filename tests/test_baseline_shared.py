@@ -61,3 +61,42 @@ def test_without_the_decision_the_office_column_gives_the_count_back(stages):
     bt = flowmod.baseline_table(a[a["project"] == "sortrondelag"], st.cutoff, "nb")
     old = _baseline_wide(bt, ["treatment"], "nb", P)
     assert old["treatment"].iloc[0] != MARK
+
+
+def test_ung_jobb_minus_one_office_gives_no_category_of_the_other(demo_dir):
+    """The category counts are decided with the set too: Ung@jobb's baseline table minus
+    Haugesund's gave Karmøy's small counts ("Hovedytelse: ingen ytelse", "Utdanning: ukjent")
+    when each table was protected on its own. Now, per arm and category, never exactly one of
+    the three is withheld, and no printed count is below min_cell."""
+    from pku_eval.set_tables import decide, unit_table
+    from pku_eval.set_tables_survey import baseline_quantities
+
+    st = tidy.prepare(tidy.load(demo_dir), "2017-06-30", {"office": "haugesund"})
+    quantities, relations, shown = baseline_quantities()
+    scopes = [{"project": "ungjobb"}, {"office": "haugesund"}, {"office": "karmoy"}]
+    hidden = [decide(st, "baseline", quantities, relations, shown, P, s) for s in scopes]
+    units = unit_table(st, "baseline")
+    ung = units[units["project"] == "ungjobb"]
+    values = {o: g.set_index("row") for o, g in ung.groupby("office")}
+    values["ungjobb"] = ung.groupby("row")[list(quantities)].sum()
+    small = 0
+    for row in values["ungjobb"].index:
+        for q in shown:
+            flags = [(row, q) in h for h in hidden]
+            assert sum(flags) != 1, (row, q, flags)
+            for name, flag in zip(("ungjobb", "haugesund", "karmoy"), flags):
+                v = values[name].loc[row, q] if row in values[name].index else 0
+                small += 0 < v < 5
+                assert flag or not 0 < v < 5, (name, row, q)
+    assert small, "the demo has small category counts in Ung@jobb to protect"
+    # inside each report's table: with the arm's n printed, a characteristic's categories
+    # (and its unanswered) never have exactly one withheld
+    from pku_eval.set_tables_survey import BASELINE_BLOCKS
+
+    for h in hidden:
+        for row in values["ungjobb"].index:
+            if (row, "n") in h:
+                continue
+            for var in BASELINE_BLOCKS:
+                block = [q for q in quantities if q.startswith(f"{var}:")]
+                assert sum((row, q) in h for q in block) != 1, (row, var)

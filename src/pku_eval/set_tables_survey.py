@@ -107,7 +107,9 @@ BASELINE_BLOCKS = ("gender", "main_benefit", "education")
 def baseline_quantities() -> tuple[tuple[str, ...], list[dict], tuple[str, ...]]:
     """The baseline table's count cells per ``<project>|<arm>`` row: ``n`` (the analysed),
     ``<var>:<code>`` per category, ``immigrant:1``; the sums a reader knows (the categories
-    and the unanswered add up to n) and the cells the table prints."""
+    and the unanswered add up to n) and the cells taken as published: all of them, the
+    unanswered too (not printed, but a reader who takes them for none — the usual case —
+    would otherwise get a lone withheld category back from n)."""
     from .codebook import PARTICIPANTS
 
     shown = ["n"]
@@ -118,7 +120,7 @@ def baseline_quantities() -> tuple[tuple[str, ...], list[dict], tuple[str, ...]]
         rel.append({"n": -1, f"{var}:_na": 1, **{c: 1 for c in codes}})
     shown.append("immigrant:1")
     quantities = (*shown, *(f"{v}:_na" for v in BASELINE_BLOCKS))
-    return quantities, rel, tuple(shown)
+    return quantities, rel, quantities
 
 
 @register("baseline", "office")
