@@ -42,6 +42,33 @@ def demo_dir(tmp_path_factory) -> Path:
     return d
 
 
+@pytest.fixture(scope="session")
+def planted_dir(tmp_path_factory) -> Path:
+    """Demo data of 5 000 participants, enough for the planted effects to be estimated
+    closely: written once for every test that checks them."""
+    d = tmp_path_factory.mktemp("planted")
+    write_demo(d, participants=5000)
+    return d
+
+
+@pytest.fixture(scope="session")
+def planted_stage(planted_dir):
+    """The planted-effects data as the final stage of the demo's old calendar sees them."""
+    from pku_eval import tidy
+
+    return tidy.prepare(tidy.load(planted_dir), "2016-12-31")
+
+
+@pytest.fixture(scope="session")
+def planted_survey(planted_stage):
+    """The survey chapter's result on the planted-effects data (computed once)."""
+    from pku_eval.chapters import survey_waves as sw
+    from pku_eval.params import load_params
+
+    return sw.compute(planted_stage, load_params(waves=["T0", "T1", "T2"], min_cell=5,
+                                                 seed=2016, language="nb"))
+
+
 @pytest.fixture
 def data_copy(demo_dir, tmp_path) -> Path:
     """A private copy of the demo data that a test may break."""

@@ -69,7 +69,7 @@ def test_ung_jobb_minus_one_office_gives_no_category_of_the_other(demo_dir):
     when each table was protected on its own. Now, per arm and category, never exactly one of
     the three is withheld, and no printed count is below min_cell."""
     from pku_eval.set_tables import decide, unit_table
-    from pku_eval.set_tables_survey import baseline_quantities
+    from pku_eval.set_tables import baseline_quantities
 
     st = tidy.prepare(tidy.load(demo_dir), "2017-06-30", {"office": "haugesund"})
     quantities, relations, shown = baseline_quantities()
@@ -91,7 +91,7 @@ def test_ung_jobb_minus_one_office_gives_no_category_of_the_other(demo_dir):
     assert small, "the demo has small category counts in Ung@jobb to protect"
     # inside each report's table: with the arm's n printed, a characteristic's categories
     # (and its unanswered) never have exactly one withheld
-    from pku_eval.set_tables_survey import BASELINE_BLOCKS
+    from pku_eval.set_tables import BASELINE_BLOCKS
 
     for h in hidden:
         for row in values["ungjobb"].index:

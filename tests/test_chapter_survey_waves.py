@@ -55,12 +55,9 @@ def final(final_stage, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def large(tmp_path_factory):
-    """A few thousand participants: enough for the planted effects to be estimated closely."""
-    d = tmp_path_factory.mktemp("large")
-    demo.write_demo(d, participants=5000)
-    stage = tidy.prepare(tidy.load(d), "2016-12-31")
-    return run(stage, tmp_path_factory.mktemp("large_out"))
+def large(planted_stage, tmp_path_factory):
+    """The planted-effects data (5 000 participants), recorded as the chapter records them."""
+    return run(planted_stage, tmp_path_factory.mktemp("large_out"))
 
 
 # ----------------------------------------------------------------------------- planted effects

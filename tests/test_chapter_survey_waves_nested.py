@@ -24,20 +24,18 @@ def planted(scale: str, wave: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("nested")
-    demo.write_demo(d, participants=3000)
-    return d
+def data_dir(planted_dir):
+    return planted_dir
 
 
 @pytest.fixture(scope="module")
-def stage(data_dir):
-    return tidy.prepare(tidy.load(data_dir), "2016-12-31")
+def stage(planted_stage):
+    return planted_stage
 
 
 @pytest.fixture(scope="module")
-def large(stage):
-    return sw.compute(stage, PARAMS)
+def large(planted_survey):
+    return planted_survey
 
 
 def test_planted_effects_inside_the_coach_aware_intervals(large):

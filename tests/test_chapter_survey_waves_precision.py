@@ -30,21 +30,18 @@ def planted(scale: str, wave: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    """As test_chapter_survey_waves.py's planted-effects data: 5 000 participants."""
-    d = tmp_path_factory.mktemp("small_sample")
-    demo.write_demo(d, participants=5000)
-    return d
+def data_dir(planted_dir):
+    return planted_dir
 
 
 @pytest.fixture(scope="module")
-def stage(data_dir):
-    return tidy.prepare(tidy.load(data_dir), "2016-12-31")
+def stage(planted_stage):
+    return planted_stage
 
 
 @pytest.fixture(scope="module")
-def large(stage):
-    return sw.compute(stage, PARAMS)
+def large(planted_survey):
+    return planted_survey
 
 
 def trial_long(stage):
@@ -126,7 +123,7 @@ def test_a_wave_not_yet_due_carries_the_main_reason(data_dir):
             assert not main.shown and not v.shown and v.reason == main.reason, (scale, key)
 
 
-def test_interim_precision_forecast_of_the_scale_effects(data_dir):
+def test_interim_precision_forecast_of_the_scale_effects(data_dir, large):
     """At the interim (2015-10-31) many randomised participants have not reached T2: the
     forecast half-width is the interval now scaled (stats.half_width_at_sizes, tested against
     Newcombe's Wald interval) to everyone randomised so far at today's response; the final
@@ -152,8 +149,7 @@ def test_interim_precision_forecast_of_the_scale_effects(data_dir):
                 f["half_width_now"], m["n_treatment"], m["n_control"], final["treatment"],
                 final["internal_control"]), rel=1e-12)
             assert f["half_width_final"] < f["half_width_now"]   # more will have answered
-    final_res = sw.compute(tidy.prepare(tidy.load(data_dir), "2016-12-31"), PARAMS)
-    assert not [k for k in final_res.values if "precision_forecast" in k]
+    assert not [k for k in large.values if "precision_forecast" in k]   # the final stage
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])

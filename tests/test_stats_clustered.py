@@ -25,7 +25,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 import pytest
-from test_stats_mixed import SLEEPSTUDY_REACTION
+from test_stats_mixed import sleepstudy_frame
 
 from pku_eval.stats import EstimationError, clustered
 from pku_eval.stats.clustered import (
@@ -87,8 +87,7 @@ def test_risk_difference_clustered_is_the_difference_of_shares_with_cr1():
 
 
 def test_engine_with_all_rows_clustered_matches_lme4_sleepstudy():
-    rows = [(r, day, s) for s, rs in SLEEPSTUDY_REACTION.items() for day, r in enumerate(rs)]
-    d = pd.DataFrame(rows, columns=["Reaction", "Days", "Subject"])
+    d = sleepstudy_frame()
     x = np.column_stack([np.ones(len(d)), d["Days"]])
     fit = reml_random_intercept(d["Reaction"].to_numpy(), x, d["Subject"].to_numpy(),
                                 clustered=np.ones(len(d), dtype=bool))

@@ -95,8 +95,8 @@ SLEEPSTUDY_REACTION = {
 }
 
 
-@pytest.fixture(scope="module")
-def sleepstudy() -> pd.DataFrame:
+def sleepstudy_frame() -> pd.DataFrame:
+    """lme4's sleepstudy as a long frame (Reaction, Days, Subject)."""
     return pd.DataFrame(
         [
             (reaction, day, subject)
@@ -105,6 +105,11 @@ def sleepstudy() -> pd.DataFrame:
         ],
         columns=["Reaction", "Days", "Subject"],
     )
+
+
+@pytest.fixture(scope="module")
+def sleepstudy() -> pd.DataFrame:
+    return sleepstudy_frame()
 
 
 def test_random_intercept_matches_lme4_sleepstudy(sleepstudy):

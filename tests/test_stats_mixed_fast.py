@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from test_stats_mixed import SLEEPSTUDY_REACTION, simulate_panel
+from test_stats_mixed import simulate_panel, sleepstudy_frame
 
 from pku_eval.stats import mixed_fast
 from pku_eval.stats.mixed import arm_by_wave, fit_random_intercept
@@ -40,10 +40,7 @@ LME4_FIXED = {"Intercept": (251.4051, 9.7467), "Days": (10.4673, 0.8042)}
 
 @pytest.fixture(scope="module")
 def sleepstudy() -> pd.DataFrame:
-    return pd.DataFrame(
-        [(reaction, day, subject) for subject, reactions in SLEEPSTUDY_REACTION.items()
-         for day, reaction in enumerate(reactions)],
-        columns=["Reaction", "Days", "Subject"])
+    return sleepstudy_frame()
 
 
 def test_examples_run():

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from test_stats_mixed import SLEEPSTUDY_REACTION
+from test_stats_mixed import sleepstudy_frame
 
 from pku_eval.stats.mixed_fast import (
     arm_by_wave_fast,
@@ -48,10 +48,7 @@ CHAPTER = {"baseline": "T0", "covariates": ("office",)}
 
 @pytest.fixture(scope="module")
 def sleepstudy() -> pd.DataFrame:
-    return pd.DataFrame(
-        [(reaction, day, subject) for subject, reactions in SLEEPSTUDY_REACTION.items()
-         for day, reaction in enumerate(reactions)],
-        columns=["Reaction", "Days", "Subject"])
+    return sleepstudy_frame()
 
 
 def balanced_panel(subjects: int = 40, waves=("T0", "T1", "T2"), seed: int = 5) -> pd.DataFrame:

@@ -269,9 +269,10 @@ def audit_report_set(report_dirs: list[Path], min_cell: int | None = None,
         cells = {(r.name, *k): v for r in group for k, v in r.cells.items()}
         where = {(r.name, *k): w for r in group for k, w in r.where.items()}
         equations = [[(c, (r.name, *k)) for c, k in eq] for r in group for eq in r.equations]
-        if all(r.offices for r in group):
+        recorded = all(r.offices for r in group)   # every report names its offices
+        if recorded:
             equations += _coverage_equations(group, cells, where)
-        for target in ([] if all(r.offices for r in group) else group):
+        for target in ([] if recorded else group):
             narrower = [r for r in group if _rank(r) > _rank(target) and _rank(r) < 3]
             if len(narrower) > _MAX_CANDIDATES:
                 # offices of the whole report: reached through the projects

@@ -99,51 +99,5 @@ def employment_counts(stage) -> pd.DataFrame | None:
 
 
 
-#: the characteristics of the baseline table whose categories add up to the arm's n (with the
-#: participants without an answer, ``<var>:_na``, which the table does not print)
-BASELINE_BLOCKS = ("gender", "main_benefit", "education")
 
-
-def baseline_quantities() -> tuple[tuple[str, ...], list[dict], tuple[str, ...]]:
-    """The baseline table's count cells per ``<project>|<arm>`` row: ``n`` (the analysed),
-    ``<var>:<code>`` per category, ``immigrant:1``; the sums a reader knows (the categories
-    and the unanswered add up to n) and the cells taken as published: all of them, the
-    unanswered too (not printed, but a reader who takes them for none — the usual case —
-    would otherwise get a lone withheld category back from n)."""
-    from .codebook import PARTICIPANTS
-
-    shown = ["n"]
-    rel = []
-    for var in BASELINE_BLOCKS:
-        codes = [f"{var}:{c}" for c in PARTICIPANTS.var(var).codes]
-        shown += codes
-        rel.append({"n": -1, f"{var}:_na": 1, **{c: 1 for c in codes}})
-    shown.append("immigrant:1")
-    quantities = (*shown, *(f"{v}:_na" for v in BASELINE_BLOCKS))
-    return quantities, rel, quantities
-
-
-@register("baseline", "office")
-def baseline_counts(stage) -> pd.DataFrame | None:
-    """The participants chapter's baseline table: per project and arm, the analysed and each
-    category's count (as :func:`pku_eval.flow.baseline_table` counts them)."""
-    a = stage.analysed
-    if a.empty:
-        return None
-    quantities, _, _ = baseline_quantities()
-    rows = []
-    for (project, arm), g in a.groupby(["project", "arm"], sort=True, observed=True):
-        rec = {"row": f"{project}|{arm}", "n": len(g),
-               "immigrant:1": int((g["immigrant"] == 1).sum())}
-        for var in BASELINE_BLOCKS:
-            counts = g[var].value_counts()
-            for q in quantities:
-                if q.startswith(f"{var}:"):
-                    code = q.split(":", 1)[1]
-                    rec[q] = int(g[var].isna().sum()) if code == "_na" else int(counts.get(code, 0))
-        rows.append(rec)
-    return pd.DataFrame(rows, columns=["row", *quantities])
-
-
-__all__ = ["BASELINE_BLOCKS", "EMPLOYMENT_QUANTITIES", "EMPLOYMENT_RELATIONS",
-           "baseline_quantities"]
+__all__ = ["EMPLOYMENT_QUANTITIES", "EMPLOYMENT_RELATIONS"]

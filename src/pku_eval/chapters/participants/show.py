@@ -113,9 +113,9 @@ def show_baseline(ch: Chapter) -> None:
 def _baseline_cells(ch: Chapter) -> frozenset:
     """The baseline table's category counts this report withholds, decided with every other
     report of the set (the whole, each project, each office: a project's table minus one of
-    its two offices' gives the other's, :mod:`pku_eval.set_tables_survey`)."""
+    its two offices' gives the other's, :func:`pku_eval.set_tables.baseline_counts`)."""
     from ...set_tables import decide
-    from ...set_tables_survey import baseline_quantities
+    from ...set_tables import baseline_quantities
 
     quantities, relations, shown = baseline_quantities()
     return decide(ch.data, "baseline", quantities, relations, shown, ch.policy,
