@@ -31,6 +31,7 @@ from .cache import (
     read_json,
 )
 from .chapters.spec import spec_of, waves
+from .child import in_child
 from .code_keys import chapter_code_key, stage_code_key
 from .demo_marker import is_demo, mark_demo
 from .errors import BuildError, PkuEvalError
@@ -267,17 +268,6 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
                  code, {"demo": is_demo(data_path)})  # the report says DEMO (or not)
     return Plan(params, data_path, out, data_hashes, stage_code_key(), components,
                 read_json(out / "build.json") or {}, key)
-
-
-def in_child(fn, *args):
-    """``fn(*args)`` in a child process (spawned): the memory of what it reads — a whole
-    delivery, with pandas — goes back to the system when it ends, instead of staying in the
-    build process while the chapters run."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def _record_receipt(data_path: str, out: str, hashes: dict) -> None:

@@ -46,14 +46,10 @@ class ProcessedStage:
                 log(f"[{self.params.stage}] loading and validating {self.data_path}")
                 # in a child process: its memory (millions of rows while reading) goes back
                 # to the system before the chapters' kernels start
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
+                from .child import in_child
 
-                ctx = multiprocessing.get_context("spawn")
-                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-                    error = pool.submit(_prepare_stage, str(self.data_path),
-                                        self.params.cutoff_date, self.params.filter,
-                                        str(self.folder), self.data_key).result()
+                error = in_child(_prepare_stage, str(self.data_path), self.params.cutoff_date,
+                                 self.params.filter, str(self.folder), self.data_key)
                 if error:
                     raise PkuEvalError(error)
             return self.folder

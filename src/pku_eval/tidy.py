@@ -207,6 +207,15 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
     part["withdrawn"] = part["withdrawn_date"].notna()
     part["followup_end"] = pd.NaT
     keep = set(part.loc[~part["withdrawn"], "participant_id"])
+    if filter and not keep:
+        from .errors import PkuEvalError
+
+        what = ", ".join(f"{k}={v}" for k, v in filter.items())
+        why = (f"all {len(part)} enrolled by then withdrew their consent" if len(part)
+               else "nobody was enrolled there by then")
+        raise PkuEvalError(
+            f"--filter {what}: no participant to report on at the cut-off "
+            f"{cutoff.date().isoformat()} ({why}); no report is written for it")
 
     tables: dict[str, pd.DataFrame] = {}
     for name, frame in ds.tables.items():
