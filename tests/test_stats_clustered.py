@@ -15,6 +15,15 @@ Sources
   ``y ~ arm + x + (0 + treated | coach)`` is checked against a second, independent
   implementation, statsmodels' ``MixedLM`` with the random slope of the treatment indicator
   and each control in a group of their own (the lme4 formulation of Bauer et al. 2008, eq. 3).
+  ``test_partially_nested_with_the_chapters_covariates_cross_check`` repeats that cross-check
+  with the covariates the survey-waves chapter passes (a numeric baseline score and a
+  categorical office; src/pku_eval/chapters/survey_waves/nested.py). It is a cross-check
+  against another implementation run here, not a published value. Searched without success
+  for a published output of this model on data available here: lme4/nlme/SAS examples of
+  ``(0 + treat | group)`` or ``random treat / subject=group``, Baldwin et al. (2011,
+  Psychological Methods; the SAS output in their supplement is for the Body Project data,
+  which are not public), the Hufthammer (2015) r-sig-mixed-models thread, Sterba/Bauer and
+  the R package PND.heter.cluster (its example data carry no mixed-model output).
 """
 
 from __future__ import annotations
@@ -120,6 +129,42 @@ def test_partially_nested_matches_statsmodels_mixedlm():
     assert res["sd_cluster"] ** 2 == pytest.approx(sm.cov_re.iloc[0, 0], rel=1e-3)
     assert res["sd_residual"] ** 2 == pytest.approx(sm.scale, rel=1e-4)
     assert res["n_clusters"] == 15 and res["width_ratio"] > 1
+
+
+def test_partially_nested_with_the_chapters_covariates_cross_check():
+    # cross-check (not a published value): the chapter's call, partially_nested_effect(data,
+    # scale, "arm", TREATMENT, CONTROL, "coach", covariates=["_t0", "office"]), against
+    # statsmodels' MixedLM with the random slope of the treatment indicator, each control a
+    # group of its own, and the office as a treatment-coded factor
+    import warnings
+
+    import statsmodels.formula.api as smf
+    rng = np.random.default_rng(21)
+    n = 320
+    arm = np.where(np.arange(n) % 5 < 3, "treatment", "internal_control")
+    office = rng.choice(["bergen", "oslo", "trondheim"], n)
+    t0 = rng.normal(3, 1, n)
+    coach_id = np.arange(n) % 16
+    u = rng.normal(0, 0.45, 16)
+    y = (1 + 0.5 * t0 + 0.3 * (arm == "treatment") + 0.25 * (office == "oslo")
+         - 0.2 * (office == "trondheim") + np.where(arm == "treatment", u[coach_id], 0)
+         + rng.normal(0, 1, n))
+    coach = pd.Series([f"C{c:02d}" if a == "treatment" else None
+                       for c, a in zip(coach_id, arm, strict=True)])
+    df = pd.DataFrame({"score": y, "arm": arm, "office": office, "_t0": t0, "coach": coach})
+    res = partially_nested_effect(df, "score", "arm", "treatment", "internal_control", "coach",
+                                  covariates=["_t0", "office"]).iloc[0]
+    g = df["coach"].where(df["arm"] == "treatment", pd.Series([f"alone{i}" for i in range(n)]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sm = smf.mixedlm("score ~ tr + _t0 + C(office)",
+                         df.assign(tr=(df["arm"] == "treatment").astype(float), g=g),
+                         groups="g", re_formula="0 + tr").fit(reml=True)
+    assert res["estimate"] == pytest.approx(sm.params["tr"], abs=1e-5)
+    assert res["se"] == pytest.approx(sm.bse["tr"], rel=1e-3)
+    assert res["sd_cluster"] ** 2 == pytest.approx(sm.cov_re.iloc[0, 0], rel=1e-3)
+    assert res["sd_residual"] ** 2 == pytest.approx(sm.scale, rel=1e-4)
+    assert res["n"] == n and res["n_clusters"] == 16
 
 
 def test_partially_nested_without_coach_variance_is_least_squares():

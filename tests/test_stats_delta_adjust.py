@@ -7,9 +7,18 @@ Reference values
   probability model GRADE ~ GPA + TUCE + PSI by least squares has the PSI coefficient 0.379
   (standard error 0.139), with 32 − 4 = 28 residual degrees of freedom. With no missing
   outcome every imputation is the data, so the pooled estimate and standard error are these.
+  (The 0.379 and 0.139 are printed, as 0.3786 and 0.139, in the statsmodels documentation's
+  OLS output on these data, statsmodels.org "Linear Regression" page; Greene's table itself
+  was not available here to confirm the standard error.)
 - Barnard & Rubin (1999), as mice's pool(): when the imputations agree (B = 0) the degrees of
   freedom are ν_obs = ν_c(ν_c + 1)/(ν_c + 3); the formula itself is checked against the worked
   example of Heymans & Eekhout (2019) in tests/test_stats_imputation.py.
+- tests/test_stats_delta_adjust_published.py calls ``delta_adjusted_ancova`` as the
+  survey-waves chapter does (completed data sets, string arms, a δ grid) against the same
+  published fit with a baseline and a covariate, and against Heymans & Eekhout's published
+  pooled t-test over three imputations (B > 0) at δ = 0. No published result at δ ≠ 0 that
+  could be reproduced here was found (published δ-adjusted analyses, e.g. SAS PROC MI's MNAR
+  ADJUST examples or van Buuren 2018 section 9.2, depend on their software's random numbers).
 """
 
 from __future__ import annotations

@@ -11,11 +11,18 @@ Sources
   The half-width of a scale effect at other sizes (half_width_at_sizes) is checked against the
   same published Wald interval: two groups with the same share p have the standard error
   sqrt(p(1 − p)) · sqrt(1/n_t + 1/n_c), the form the function scales; and by hand.
-- Worst/best-case bounds (Horowitz & Manski 2000): arithmetic on counts, checked by hand below;
-  no published table of these bounds on public data was found.
+- Worst/best-case bounds (Horowitz & Manski 2000): checked by hand below, and against the
+  published counts of Plutzer, Mejia, Spencer & Keirse (2010, The Open Dentistry Journal 4,
+  55, Table 2) in tests/test_stats_sensitivity_published.py (that table prints the
+  same-direction scenarios "all lost had the outcome" / "none had it"; each bound is the
+  difference of two of its printed shares, and the sum of the bounds is tied to its printed
+  risk differences; see that file).
 - The logistic multiple imputation (mice's ``logreg``) and the δ-adjusted tipping point: no
-  published output could be reproduced here (mice's results depend on R's random numbers),
-  so they are checked by their properties: Rubin's rules are those of
+  published output could be reproduced here (mice's, Stata's and SAS's results depend on
+  their own random numbers; the published sensitivity analyses searched, e.g. SAS PROC
+  MI/MIANALYZE's MNAR ADJUST and tipping-point examples, print only the first rows of data
+  that SAS's random-number functions generate, and pool a continuous outcome's ANCOVA, not a
+  risk difference), so they are checked by their properties: Rubin's rules are those of
   tests/test_stats_imputation.py (Heymans & Eekhout's published example), MCAR data give the
   complete-case estimate back within its interval, the planted truth is covered, the same seed
   gives the same result, and δ lowers the estimate monotonically down to the worst case of the
