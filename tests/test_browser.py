@@ -184,3 +184,47 @@ def test_the_codebook_page_is_whole_and_accessible(browser, tmp_path, width):
     }""", WCAG_AA)
     assert violations == []
     ctx.close()
+
+
+#: The sticky header as the reader sees it: each of its parts that is displayed, with its box,
+#: whether its text is cut (…), and the status and report version the title page gives.
+HEADER = """() => {
+  const head = document.querySelector('.pku-runhead');
+  const box = e => { const r = e.getBoundingClientRect();
+                     return [r.left, r.top, r.right, r.bottom, r.width, r.height]; };
+  return {
+    status: document.querySelector('dd.pku-status').textContent.trim(),
+    version: document.querySelector('.pku-report-version').textContent.trim(),
+    viewport: [document.documentElement.clientWidth, window.innerHeight],
+    head: box(head),
+    parts: [...head.children].filter(e => e.getClientRects().length > 0
+                                          && getComputedStyle(e).visibility === 'visible')
+      .map(e => ({text: e.textContent.trim(), box: box(e),
+                  cut: e.scrollWidth > e.clientWidth + 1})),
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 400, 320])
+def test_the_header_shows_status_and_version_at_every_width(browser, built, width):
+    """#15: the sticky header carries the report's status (Utkast/Endelig) and version on a
+    narrow screen too, whole and inside the screen, once, and stays one short line (no taller
+    than the 2.8rem a heading reached by a link keeps free above it), at the top and after
+    scrolling."""
+    ctx, page = open_report(browser, built / "final" / "report.html", width, height=800)
+    for scroll in (0, 0.5):
+        page.evaluate("(f) => window.scrollTo(0, document.body.scrollHeight * f)", scroll)
+        found = page.evaluate(HEADER)
+        vw, vh = found["viewport"]
+        assert found["version"] == "1.0"  # params/final.yml
+        for word in (found["status"], f"{found['version']}"):
+            showing = [p for p in found["parts"] if word in p["text"]]
+            assert len(showing) == 1, (width, scroll, word, found["parts"])
+            part = showing[0]
+            left, top, right, bottom, w, h = part["box"]
+            assert w > 0 and h > 0, (width, word, part)
+            assert left >= 0 and top >= 0 and right <= vw + 0.5 and bottom <= vh, (width, part)
+            assert not part["cut"], (width, word, part)
+        left, top, right, bottom, w, h = found["head"]
+        assert top == 0 and 0 < h <= 2.8 * 16, (width, scroll, found["head"])
+    ctx.close()

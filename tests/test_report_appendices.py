@@ -46,7 +46,8 @@ def test_the_reference_list_has_the_methods_and_the_trial_s_documents():
                  "Mantel and Haenszel 1959", "Breit et al. 2016", "KLAR-prosjektet 2017",
                  "Barnard and Rubin 1999", "Bauer et al. 2008", "Wilson 1927",
                  "Greenland and Robins 1985", "Little 1988", "Cronbach 1951",
-                 "Pearlin and Schooler 1978"):
+                 "Pearlin and Schooler 1978", "Cochran 1954", "Higgins and Thompson 2002",
+                 "Greenwood 1926", "McDonald 1999"):
         assert cite in cites, cite
     keys = [r["key"] for r in appendices.references()]
     assert len(keys) == len(set(keys))
@@ -104,11 +105,45 @@ def test_every_citation_in_the_chapter_texts_is_in_the_reference_list(language):
 CITED = {
     "employment": {"Newcombe 1998", "Wilson 1927", "Cox 1972", "Kaplan og Meier 1958", "ICH 2019",
                    "Royston og Parmar 2013", "Mantel og Haenszel 1959",
-                   "Greenland og Robins 1985", "Rubin 1987", "Barnard og Rubin 1999"},
+                   "Greenland og Robins 1985", "Rubin 1987", "Barnard og Rubin 1999",
+                   # Greenwood's variance, Cochran's Q and I² (#15)
+                   "Greenwood 1926", "Cochran 1954", "Higgins og Thompson 2002"},
     "survey_waves": {"Cronbach 1951", "Little 1988", "White mfl. 2011", "Pearlin og Schooler 1978",
-                     "Rubin 1987", "Barnard og Rubin 1999", "Bauer mfl. 2008"},
+                     "Rubin 1987", "Barnard og Rubin 1999", "Bauer mfl. 2008",
+                     "McDonald 1999"},                                  # McDonald's omega (#15)
+    "participants": {"Schulz mfl. 2010"},                               # CONSORT 2010 (#15)
     "summary": {"Holm 1979"},
 }
+
+#: The methods a text names, each with the citation that must follow it in the same text
+#: (#15): a name without its work is a method the reader cannot look up.
+NAMED = {
+    "nb": [("employment", "Greenwoods varians", "Greenwood 1926"),
+           ("employment", "Cochrans Q", "Cochran 1954"),
+           ("employment", "I²", "Higgins og Thompson 2002"),
+           ("survey_waves", "McDonalds omega", "McDonald 1999"),
+           ("participants", "CONSORT 2010", "Schulz mfl. 2010")],
+    "en": [("employment", "Greenwood variances", "Greenwood 1926"),
+           ("employment", "Cochran's Q", "Cochran 1954"),
+           ("employment", "I²", "Higgins and Thompson 2002"),
+           ("survey_waves", "McDonald's omega", "McDonald 1999"),
+           ("participants", "CONSORT 2010", "Schulz et al. 2010")],
+}
+
+#: The new methods' entries (#15): (key, what the entry must hold, its DOI or None).
+NEW_REFERENCES = [
+    ("cochran1954", "Cochran, W. G. (1954). The combination of estimates from different "
+                    "experiments. Biometrics, 10(1), 101–129.", "10.2307/3001666"),
+    ("higgins2002", "Higgins, J. P. T. & Thompson, S. G. (2002). Quantifying heterogeneity in a "
+                    "meta-analysis. Statistics in Medicine, 21(11), 1539–1558.", "10.1002/sim.1186"),
+    ("greenwood1926", "Greenwood, M. (1926). The natural duration of cancer. Reports on Public "
+                      "Health and Medical Subjects, No. 33. London:", None),
+    ("mcdonald1999", "McDonald, R. P. (1999). Test Theory: A Unified Treatment. Mahwah, NJ: "
+                     "Lawrence Erlbaum.", None),
+    ("schulz2010", "Schulz, K. F., Altman, D. G. & Moher, D. (2010). CONSORT 2010 Statement: "
+                   "updated guidelines for reporting parallel group randomised trials. BMJ, 340, "
+                   "c332.", "10.1136/bmj.c332"),
+]
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
@@ -119,6 +154,40 @@ def test_the_chapters_cite_the_methods_they_use(language):
         found = {c for text in texts[chapter].values() for c in cites_in(text)}
         want = expected if language == "nb" else {english[c] for c in expected}
         assert want <= found, (chapter, language, want - found)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_method_named_is_cited_where_it_is_named(language):
+    """Each method #15 found named without its work is cited in the very text that names it,
+    and the citation becomes a link to its entry in the reference list."""
+    texts = catalogue_texts(language)
+    by_cite = {r["cite"][language]: r["key"] for r in appendices.references()}
+    for chapter, name, cite in NAMED[language]:
+        naming = [key for key, text in texts[chapter].items() if name in text]
+        assert naming, (chapter, name)
+        for key in naming:
+            text = texts[chapter][key]
+            if key.endswith("_caption"):     # a caption names it; its note or text cites it
+                continue
+            assert cite in cites_in(text), (language, chapter, key, cite)
+            linked = appendices.link_citations(f"<body><p>{text}</p></body>", language)
+            assert f'<a class="pku-cite" href="#ref-{by_cite[cite]}">{cite}</a>' in linked
+
+
+@pytest.mark.parametrize("key, text, doi", NEW_REFERENCES)
+def test_the_new_methods_references_are_whole(key, text, doi):
+    entry = {r["key"]: r for r in appendices.references()}[key]
+    assert entry["group"] == "methods"
+    for language in ("nb", "en"):
+        assert entry["text"][language].startswith(text), (key, language)
+        if doi is None:
+            assert "doi.org" not in entry["text"][language]
+        else:
+            assert entry["text"][language].endswith(f" https://doi.org/{doi}")
+    out = appendices.references_html("en", 13)
+    item = re.search(rf'<li id="ref-{key}">(.*?)</li>', out).group(1)
+    links = re.findall(r'<a class="pku-doi" href="([^"]+)">', item)
+    assert links == ([] if doi is None else [f"https://doi.org/{doi}"])
 
 
 def test_a_doi_is_a_link_and_may_break_on_a_narrow_screen():
@@ -231,6 +300,8 @@ def test_the_built_report_has_its_appendices_and_links_its_citations(built):
     order = [html.index(f'id="{a}"') for a in ("glossary", "references", "lists", "provenance")]
     assert order == sorted(order)
     assert parser.hrefs and set(parser.hrefs) <= parser.ids  # every citation reaches its entry
+    for key, _, _ in NEW_REFERENCES:                      # the methods #15 found uncited
+        assert f"ref-{key}" in parser.hrefs and f"ref-{key}" in parser.ids, key
     lists = html[html.index('id="lists"'):html.index('id="provenance"')]
     listed = re.findall(r'<a href="#((?:tab|fig)-[0-9-]+)">', lists)
     shown = re.findall(r'<figure class="pku-(?:table|figure)" id="((?:tab|fig)-[0-9-]+)"', html)
