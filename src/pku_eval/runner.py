@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import config, safety
 from .cache import CACHE_VERSION, code_fingerprint, digest, entry_path, log, reason, store_entry
+from .chapters.spec import memory_order, spec_of
 from .errors import BuildError
 from .execute import ChapterOutcome, ChapterTask, default_scrub, import_papermill, run_chapter
 from .params import Params, write_params
@@ -206,7 +207,8 @@ class Runner:
                                     kernel_server=socket) for name in order}
         keys = dict(todo)
         failures: list[ChapterOutcome] = []
-        futures = [pool.submit(run_chapter, tasks[name]) for name in order]
+        start = memory_order(order, {name: spec_of(name) for name in order})
+        futures = [pool.submit(run_chapter, tasks[name]) for name in start]
         try:
             self.at_tail(len(futures), jobs)
             for left, fut in enumerate(as_completed(futures), 1):

@@ -16,6 +16,12 @@ so the build can read it cheaply) with ``SPEC = ChapterSpec(...)``:
 - ``reads_receipts``: it shows what changed since the previous delivery (the receipts beside
   the report folder): its cache key covers which receipts that comparison reads, so that a
   cached copy never shows another comparison (receipts begun again, another previous delivery).
+- ``memory_mb``: what the chapter's kernel holds of its own at its peak on the demo data, in MB
+  (the private pages of a warm kernel, as ``bench/bench.py --chapters`` prints them): a
+  scheduling hint only. Chapters that run in parallel start heaviest first and then from the
+  lightest up (:func:`memory_order`), so that the heaviest runs beside the lightest and two
+  heavy kernels rarely hold their memory at once (#19). ``None``: not measured (runs after the
+  measured ones, in report order).
 
 A notebook without a package (a new chapter, before it grows one) gets the default spec: it may
 read every file, owns nothing and runs in the first wave.
@@ -37,6 +43,7 @@ class ChapterSpec:
     after: tuple[str, ...] = ()
     reads_results: bool = False
     reads_receipts: bool = False
+    memory_mb: int | None = None
 
     def files(self) -> frozenset[str] | None:
         """The contract files the chapter's cache key covers (None = all)."""
@@ -55,6 +62,17 @@ def lazy_content(package: str):
         return content if attr == "content" else getattr(content, attr)
 
     return __getattr__
+
+
+def memory_order(names: list[str], specs: dict[str, ChapterSpec]) -> list[str]:
+    """``names`` in the order the chapter threads take them: the heaviest first, then the
+    others from the lightest up, then those without a measure (in the order given)."""
+    measured = [n for n in names if specs[n].memory_mb is not None]
+    if not measured:
+        return list(names)
+    heaviest = max(measured, key=lambda n: specs[n].memory_mb)
+    rest = sorted((n for n in measured if n != heaviest), key=lambda n: specs[n].memory_mb)
+    return [heaviest, *rest, *(n for n in names if specs[n].memory_mb is None)]
 
 
 def spec_of(name: str) -> ChapterSpec:

@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=("actor_survey",),
     owns=("actors",),
+    memory_mb=97,  # scheduling hint (chapters/spec.py)
 )

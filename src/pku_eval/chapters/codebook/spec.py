@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=(),
     owns=(),
+    memory_mb=35,  # scheduling hint (chapters/spec.py)
 )

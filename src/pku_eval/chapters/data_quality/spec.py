@@ -6,4 +6,5 @@ SPEC = ChapterSpec(
     reads=None,
     owns=("response", "quality"),
     reads_receipts=True,  # what changed since the previous delivery
+    memory_mb=72,  # scheduling hint (chapters/spec.py)
 )

@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=("employer_survey",),
     owns=(),
+    memory_mb=68,  # scheduling hint (chapters/spec.py)
 )

@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=("session_feedback",),
     owns=("kor",),
+    memory_mb=73,  # scheduling hint (chapters/spec.py)
 )

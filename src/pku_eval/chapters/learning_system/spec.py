@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=("learning_survey",),
     owns=("learning",),
+    memory_mb=96,  # scheduling hint (chapters/spec.py)
 )

@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=("survey", "outcomes"),
     owns=("flow",),
+    memory_mb=81,  # scheduling hint (chapters/spec.py)
 )

@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=("se_log", "outcomes"),
     owns=("se_log",),
+    memory_mb=92,  # scheduling hint (chapters/spec.py)
 )

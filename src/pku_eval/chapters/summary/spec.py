@@ -6,4 +6,5 @@ SPEC = ChapterSpec(
     reads=(),
     owns=(),
     reads_results=True,
+    memory_mb=47,  # scheduling hint (chapters/spec.py)
 )

@@ -5,4 +5,5 @@ from ..spec import ChapterSpec
 SPEC = ChapterSpec(
     reads=("survey", "se_log"),
     owns=("scales",),
+    memory_mb=110,  # scheduling hint (chapters/spec.py)
 )
