@@ -21,6 +21,11 @@ all measured in one run on the same machine:
 5. national scale (``--participants 100000``): final build time and peak memory (skipped with
    ``--quick``).
 
+``--chapters`` measures instead what each chapter's warm kernel holds of its own at its peak
+(the private pages it wrote, ``Private_Dirty``, of a cold final build with ``--jobs 1`` on the
+demo data): the figures the chapters' specs carry as ``memory_mb``, the scheduling hint that
+starts the heaviest chapter first and the lightest beside it.
+
 Run from the project root with the venv present:  .venv/bin/python bench/bench.py [--quick]
 Results go to stdout and bench/out/figures.json. ``PKU_EVAL_PDF=0`` on both sides (the naive
 loop makes no PDF).
@@ -166,7 +171,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="skip the national-scale run")
     ap.add_argument("--participants", type=int, default=100_000)
     ap.add_argument("--national-only", action="store_true", help="only the national-scale run")
+    ap.add_argument("--chapters", action="store_true",
+                    help="only each chapter's kernel memory (the specs' memory_mb)")
     args = ap.parse_args()
+    if args.chapters:
+        return chapter_memory(str(BIN / "pku-eval"))
     OUT.mkdir(parents=True, exist_ok=True)
     figures: dict = {"load_average_at_start": os.getloadavg()}
     pku = str(BIN / "pku-eval")
@@ -258,6 +267,64 @@ def edits(proj: Path, tmp: Path, data: Path, penv: dict, pku: str) -> dict:
     stats.write_text(stats.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     out["edit_stats_means_reran"] = ran_chapters(timed(build, penv)["stderr"])
     return out
+
+
+def private_dirty_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Private_Dirty:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def chapter_memory(pku: str) -> None:
+    """Each chapter's kernel, its peak of private written pages (MB), beside its spec's
+    memory_mb. One job: the kernels (children of the kernel server) come one after the other
+    in the order the build reports the chapters as run."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from pku_eval.chapters.spec import spec_of
+
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        data = tmp / "demo"
+        subprocess.run([pku, "demo-data", "--out", str(data)], check=True, capture_output=True)
+        proc = subprocess.Popen([pku, "build", "params/final.yml", "--data", str(data), "--out",
+                                 str(tmp / "final"), "--jobs", "1"], cwd=ROOT,
+                                env=env_with(tmp), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        peaks: dict[int, float] = {}
+        stop = threading.Event()
+
+        def sample():
+            build = psutil.Process(proc.pid)
+            while not stop.is_set():
+                try:
+                    servers = [c for c in build.children()
+                               if "pku_eval.kernel" in " ".join(c.cmdline())]
+                    kernels = [k for s in servers for k in s.children()]
+                except psutil.Error:
+                    kernels = []
+                for k in kernels:
+                    peaks[k.pid] = max(peaks.get(k.pid, 0.0), private_dirty_mb(k.pid))
+                stop.wait(0.05)
+
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        _, err = proc.communicate()
+        stop.set()
+        th.join()
+    if proc.returncode != 0:
+        raise SystemExit(err[-3000:])
+    names = re.findall(r"\] \d+/\d+ (\w+): ran", err)
+    if len(names) != len(peaks):
+        raise SystemExit(f"{len(peaks)} kernels seen for {len(names)} chapters: run again on "
+                         "an idle machine (or with PKU_EVAL_WARM=1)")
+    print(f"{'chapter':18} {'private MB':>10} {'spec memory_mb':>15}")
+    for name, pid in zip(names, list(peaks)):  # as first seen
+        print(f"{name:18} {peaks[pid]:>10.0f} {spec_of(name).memory_mb!s:>15}")
 
 
 def national(args, figures: dict, pku: str) -> None:

@@ -24,9 +24,11 @@ def test_the_glossary_has_the_report_s_terms_once_each(language):
     assert len(found) == len(set(found))
     text = " ".join(found)
     for word in {"nb": ("SE", "ITT", "KI", "REML", "MCAR", "MNAR", "Hasardratio", "RMST",
-                        "Holm", "Rubins regler", "Kaplan–Meier", "Mantel–Haenszel"),
+                        "Holm", "Rubins regler", "Kaplan–Meier", "Mantel–Haenszel",
+                        "McDonalds omega", "Greenwoods varians", "Cochrans Q og I²"),
                  "en": ("SE", "ITT", "CI", "REML", "MCAR", "MNAR", "Hazard ratio", "RMST",
-                        "Holm", "Rubin's rules", "Kaplan–Meier", "Mantel–Haenszel")}[language]:
+                        "Holm", "Rubin's rules", "Kaplan–Meier", "Mantel–Haenszel",
+                        "McDonald's omega", "Greenwood variance", "Cochran's Q and I²")}[language]:
         assert word in text, word
 
 

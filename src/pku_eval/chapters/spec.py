@@ -17,7 +17,7 @@ so the build can read it cheaply) with ``SPEC = ChapterSpec(...)``:
   the report folder): its cache key covers which receipts that comparison reads, so that a
   cached copy never shows another comparison (receipts begun again, another previous delivery).
 - ``memory_mb``: what the chapter's kernel holds of its own at its peak on the demo data, in MB
-  (the private pages of a warm kernel, as ``bench/bench.py --chapters`` prints them): a
+  (the private pages a warm kernel wrote: ``bench/bench.py --chapters`` prints them): a
   scheduling hint only. Chapters that run in parallel start heaviest first and then from the
   lightest up (:func:`memory_order`), so that the heaviest runs beside the lightest and two
   heavy kernels rarely hold their memory at once (#19). ``None``: not measured (runs after the
