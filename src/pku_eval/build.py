@@ -37,7 +37,8 @@ from .demo_marker import is_demo, mark_demo
 from .errors import BuildError, PkuEvalError
 from .params import Params, read_params
 from .processed import ProcessedStage
-from .runner import PARAMS_FILE, Runner, close_pool, keep_failed, new_work_folder
+from .runner import (PARAMS_FILE, Runner, close_pool, keep_failed, kernel_server,
+                     new_work_folder)
 
 
 @dataclass
@@ -237,6 +238,9 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
     from .receipts import comparison_key, folder_beside, recorded
 
     if not recorded(data_path, out, data_hashes):  # reading a delivery: in a child process
+        # a delivery new here: its data are prepared and chapters run, so the kernel server
+        # starts now and imports its libraries while the receipt and the data are read (#19)
+        kernel_server()
         in_child(_record_receipt, str(data_path), str(out), data_hashes)
     # the whole package keys the report (its frame, the audit, …); each chapter is keyed on
     # the code it runs (code_keys), the processed data on the code that prepares them
