@@ -1,4 +1,7 @@
-"""Published reference values for pku_eval.stats.sensitivity.missing_outcome_bounds.
+"""Published reference values for pku_eval.stats.sensitivity.missing_outcome_bounds, and for
+mi_risk_difference and tipping_point in the limit where no outcome is missing (Newcombe's
+1998 Wald example and Barnard & Rubin's degrees of freedom: see those tests at the end;
+with outcomes missing, published results rest on another program's random draws).
 
 Source
 ------
@@ -48,7 +51,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pku_eval.stats.sensitivity import missing_outcome_bounds
+from pku_eval.stats.sensitivity import mi_risk_difference, missing_outcome_bounds, tipping_point
 
 N_T, N_C = 307, 318            # randomised (Table 2 footnote)
 CASES_NONE = (4, 20)           # "None lost to follow-up have S-ECC"
@@ -99,3 +102,52 @@ def test_bounds_reproduce_plutzer_2010_table_2():
     assert b["lower"] < b["estimate"] < b["upper"]
     # the width of Horowitz & Manski's interval is the share lost in each arm, added
     assert b["upper"] - b["lower"] == pytest.approx(LOST_T / N_T + LOST_C / N_C, abs=1e-12)
+
+
+def newcombe_example(seed: int = 1) -> pd.DataFrame:
+    """Newcombe (1998, Statistics in Medicine 17, 873-890), Table II, example (a): 56/70
+    against 48/80, every outcome observed; a baseline covariate as the chapter's imputation
+    model has (it changes nothing when nothing is imputed)."""
+    rng = np.random.default_rng(seed)
+
+    def arm(name, n, events):
+        y = np.zeros(n)
+        y[:events] = 1.0
+        return pd.DataFrame({"arm": name, "employed": y, "birth_year": rng.normal(size=n)})
+    return pd.concat([arm("treatment", 70, 56), arm("internal_control", 80, 48)],
+                     ignore_index=True)
+
+
+def test_mi_without_missing_outcomes_is_newcombes_wald_difference():
+    """With no outcome missing, the imputations are all the data set itself: the pooled risk
+    difference is Newcombe's (1998) Table II example (a), 0.2000, with the standard error of
+    his Wald interval (method 1: 0.0575 to 0.3425, half-width 0.1425 = 1.95996 × SE, known
+    to ±5e-5 from the printed limits), and Barnard & Rubin's (1999) degrees of freedom with
+    no information missing, ν_obs = ν_com (ν_com + 1) / (ν_com + 3) with ν_com = 70 + 80 − 2.
+    The call is the employment chapter's (m = 20 imputations, its seed and covariates)."""
+    from scipy import stats as st
+
+    from pku_eval.chapters.employment.sensitivity import IMPUTATIONS
+
+    r = mi_risk_difference(newcombe_example(), "employed", "arm", "treatment",
+                           "internal_control", ["birth_year"], m=IMPUTATIONS,
+                           seed=2016).iloc[0]
+    assert r["estimate"] == pytest.approx(0.2, abs=1e-12)
+    assert r["se"] == pytest.approx(0.1425 / st.norm.ppf(0.975), abs=5e-5 / 1.96)
+    assert r["riv"] == pytest.approx(0.0, abs=1e-12)
+    assert r["df"] == pytest.approx(148 * 149 / 151, rel=1e-9)
+    t = st.t.ppf(0.975, r["df"])
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.2 - t * r["se"], 0.2 + t * r["se"]),
+                                                        abs=1e-12)
+
+
+def test_no_tipping_point_without_missing_outcomes():
+    """Nothing imputed, nothing to shift: δ leaves Newcombe's example where it is, and its
+    interval (0.0575 to 0.3425) never reaches 0, so there is no tipping point."""
+    from pku_eval.chapters.employment.sensitivity import DELTA_STEP, IMPUTATIONS
+
+    tp, table = tipping_point(newcombe_example(), "employed", "arm", "treatment",
+                              "internal_control", ["birth_year"], m=IMPUTATIONS, seed=2016,
+                              step=DELTA_STEP)
+    assert tp is None
+    assert np.allclose(table["estimate"], 0.2) and (table["ci_low"] > 0.05).all()
