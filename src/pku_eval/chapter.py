@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config, plots, publish
+from . import codebook, config, plots, publish
 from .disclosure import Policy
 from .params import Params, load_params
 from .results import record
@@ -34,6 +34,9 @@ class Chapter:
         self.name = name
         self.number = number
         self.data = stage_data
+        # the questions are labelled with the wording the delivery brought, where it brought
+        # one (its wording file, carried by the stage), else with the codebook's own
+        codebook.use_wording(getattr(stage_data, "wording", None))
         self.params = params
         self.language = params.language
         self.policy = Policy(params.min_cell)

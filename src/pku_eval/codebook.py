@@ -44,6 +44,12 @@ class Var:
     references: tuple[str, str] | None = None  # (file, column) this id/code must exist in
 
     def label(self, language: str = "nb") -> str:
+        """The variable's label; a question's is its wording: the wording the data delivery
+        brought (its ``wording`` file, installed by :func:`use_wording`) where it brought one,
+        else the codebook's."""
+        delivered = _DELIVERED_WORDING.get(self.name)
+        if delivered is not None:
+            return delivered[1 if language == "en" else 0]
         return self.label_en if language == "en" else self.label_nb
 
     def code_label(self, code: str, language: str = "nb") -> str:
@@ -82,6 +88,9 @@ class FileSpec:
     label_en: str
     variables: tuple[Var, ...] = field(default_factory=tuple)
     date_column: str | None = None   # rows dated after the cut-off are not used
+    #: an extension of the data contract (version 2) that a delivery may leave out without a
+    #: word, and that holds no participant data (no ids, nothing cut off or filtered)
+    extension: bool = False
 
     def var(self, name: str) -> Var:
         for v in self.variables:
@@ -415,9 +424,52 @@ ACTOR_SURVEY = FileSpec("actor_survey", False, "Aktørundersøkelsen", "Actor su
         nullable=True, low=1, high=5, missing_codes=True),
 ), date_column="response_date")
 
+#: The questionnaires' wording as the forms that were used put it (an extension of contract
+#: version 2 that a delivery may leave out): one row per question (``variable``: an item, or
+#: one of :data:`OTHER_QUESTIONS`), its wording in Norwegian and in English. Where
+#: it gives a question's wording, the report labels the question with it everywhere and the
+#: codebook appendix says the wording was delivered with the data (docs/data-contract.md).
+WORDING = FileSpec("wording", False, "Spørsmålenes ordlyd", "Question wording", (
+    Var("variable", "text", "Spørsmålet (variabelen i kodeboken)",
+        "The question (its variable in the codebook)", unique=True),
+    Var("wording_nb", "text", "Ordlyd på norsk (bokmål)", "Wording in Norwegian (bokmål)"),
+    Var("wording_en", "text", "Ordlyd på engelsk", "Wording in English"),
+), extension=True)
+
 FILES: dict[str, FileSpec] = {f.name: f for f in (
     OFFICES, PARTICIPANTS, SURVEY, SE_LOG, OUTCOMES, LEARNING_SURVEY, EMPLOYER_SURVEY,
-    SESSION_FEEDBACK, ACTOR_SURVEY)}
+    SESSION_FEEDBACK, ACTOR_SURVEY, WORDING)}
+
+#: Questions that are not 1–5 items: their label is a question's wording too.
+OTHER_QUESTIONS = ("life_satisfaction", "would_recommend", *ORS_ITEMS, *SRS_ITEMS)
+
+
+def is_question(name: str) -> bool:
+    """True for a variable whose label is the wording of a question put to a respondent (an
+    ``item`` of a contract file, or one of :data:`OTHER_QUESTIONS`)."""
+    kinds = {v.name: v.kind for f in FILES.values() for v in f.variables}
+    return kinds.get(name) == "item" or name in OTHER_QUESTIONS
+
+
+#: The wording the data delivery brought (its ``wording`` file): question → (nb, en). Empty
+#: unless :func:`use_wording` installed it: a chapter does, from the stage it opens
+#: (``pku_eval.chapter``), so that its figures, tables and the codebook appendix label those
+#: questions with it.
+_DELIVERED_WORDING: dict[str, tuple[str, str]] = {}
+
+
+def use_wording(wording=None) -> None:
+    """Label the questions with ``wording`` (question → (nb, en), as the stage carries it from
+    the delivery's ``wording`` file) from now on, in place of any installed before; ``None``
+    or empty: the codebook's own wording."""
+    _DELIVERED_WORDING.clear()
+    _DELIVERED_WORDING.update({str(k): (str(v[0]), str(v[1])) for k, v in (wording or {}).items()})
+
+
+def delivered_wording(name: str) -> tuple[str, str] | None:
+    """The (nb, en) wording the delivery brought for question ``name``; None when it brought
+    none (the codebook's wording is used)."""
+    return _DELIVERED_WORDING.get(name)
 
 _DEGREE = (("i svært liten grad", "to a very small degree"),
            ("i svært stor grad", "to a very large degree"))

@@ -7,7 +7,14 @@ Everything here is read off :mod:`pku_eval.codebook`, the codebook the loader va
 
 from __future__ import annotations
 
-from .codebook import FILES, MISSING_CODES, ORS_ITEMS, SCALES, SRS_ITEMS
+from .codebook import (  # noqa: F401  (OTHER_QUESTIONS, is_question: read here too)
+    FILES,
+    MISSING_CODES,
+    OTHER_QUESTIONS,
+    SCALES,
+    delivered_wording,
+    is_question,
+)
 
 
 KIND_LABEL = {
@@ -71,8 +78,9 @@ def scale_rows(language: str = "nb") -> list[dict]:
 #: Where the wording of the questions comes from: the published instruments (item prefix →
 #: short citation as in the report's reference list, nb and en). Every other question's
 #: wording was drafted from the instrument's description in the data contract — the trial's
-#: documents describe the questionnaires but do not print them — and is to be replaced by the
-#: wording of the forms that were used when they are delivered.
+#: documents describe the questionnaires but do not print them — and is replaced by the
+#: wording of the forms that were used where a delivery brings them (its ``wording`` file:
+#: :func:`pku_eval.codebook.use_wording`), which then comes first for any question.
 PUBLISHED_WORDING = {
     "mastery": ("Pearlin og Schooler 1978", "Pearlin and Schooler 1978"),
     "ors": ("Miller mfl. 2003", "Miller et al. 2003"),
@@ -83,19 +91,21 @@ DRAFTED_WORDING = ("utkast etter beskrivelsen av instrumentet – erstattes med 
                    "wording")
 #: How a table cell shows the drafted marker (the table's note says what it means).
 DRAFTED_SHORT = ("utkast", "drafted")
-#: Questions that are not 1–5 items: their label is a question's wording too.
-OTHER_QUESTIONS = ("life_satisfaction", "would_recommend", *ORS_ITEMS, *SRS_ITEMS)
-
-
-def is_question(name: str) -> bool:
-    """True for a variable whose label is the wording of a question put to a respondent."""
-    kinds = {v.name: v.kind for f in FILES.values() for v in f.variables}
-    return kinds.get(name) == "item" or name in OTHER_QUESTIONS
+#: Where the wording of a question comes from when the delivery's ``wording`` file gave it.
+DELIVERED_SOURCE = ("levert med dataene (filen wording)",
+                    "delivered with the data (the wording file)")
 
 
 def wording_is_drafted(name: str) -> bool:
-    """True for a question whose wording was drafted (not taken from the instrument)."""
-    return is_question(name) and name.split("_")[0] not in PUBLISHED_WORDING
+    """True for a question whose wording was drafted (not taken from the instrument, nor
+    delivered with the data)."""
+    return (is_question(name) and delivered_wording(name) is None
+            and name.split("_")[0] not in PUBLISHED_WORDING)
+
+
+def wording_is_delivered(name: str) -> bool:
+    """True for a question whose wording the delivery's ``wording`` file gave."""
+    return is_question(name) and delivered_wording(name) is not None
 
 
 def shown_rows(language: str = "nb") -> list[dict]:
@@ -107,11 +117,13 @@ def shown_rows(language: str = "nb") -> list[dict]:
 
 
 def wording_source(name: str, language: str = "nb") -> str:
-    """Where a question's wording comes from (a published source, or the drafted marker);
-    empty for a variable that is not a question."""
+    """Where a question's wording comes from (delivered with the data, a published source, or
+    the drafted marker); empty for a variable that is not a question."""
     if not is_question(name):
         return ""
     i = 1 if language == "en" else 0
+    if delivered_wording(name) is not None:
+        return DELIVERED_SOURCE[i]
     published = PUBLISHED_WORDING.get(name.split("_")[0])
     return published[i] if published else DRAFTED_WORDING[i]
 

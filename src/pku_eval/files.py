@@ -40,7 +40,7 @@ def find_files(data_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
         elif spec.required:
             problems.append(Problem(f"{name}.csv", None, None, None,
                                     "required file is missing (csv, xlsx or sav)"))
-        else:
+        elif not spec.extension:  # an extension of the contract is left out without a word
             problems.append(Problem(f"{name}.csv", None, None, None,
                                     "file not present: the chapters that need it will say so",
                                     severity="notice"))

@@ -153,6 +153,8 @@ def file_summary(stage: StageData) -> pd.DataFrame:
             warn[p.file.split(".")[0]] = warn.get(p.file.split(".")[0], 0) + 1
     for name, spec in FILES.items():
         fname = next((f for f in stage.rows if f.split(".")[0] == name), None)
+        if spec.extension and fname is None and name not in stage.reading:
+            continue  # an extension of the contract (the wording) that was not delivered
         rows.append({
             "file": name, "present": fname is not None,
             "rows": stage.rows.get(fname) if fname else None,

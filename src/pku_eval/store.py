@@ -81,6 +81,8 @@ def save_stage(stage, folder: Path, made_from: str = "") -> Path:
             "sha256": stage.sha256, "rows": stage.rows, "rows_used": stage.rows_used,
             "problems": [p.__dict__ for p in stage.problems], "made_from": made_from,
             "reading": dict(getattr(stage, "reading", None) or {}),
+            # the delivery's question wording (question → [nb, en]): no participant data
+            "wording": {k: list(v) for k, v in (getattr(stage, "wording", None) or {}).items()},
         }
         tables = {"participants": stage.participants, **{n: stage.tables[n] for n in stage.tables}}
         np.save(tmp / FINGERPRINTS, id_fingerprints(tables))
@@ -123,6 +125,7 @@ def open_stage(folder: Path):
         sha256=meta["sha256"], rows=meta["rows"], rows_used=meta["rows_used"],
         problems=[Problem(**p) for p in meta["problems"]],
         reading=meta.get("reading") or {},
+        wording={k: (v[0], v[1]) for k, v in (meta.get("wording") or {}).items()},
         office_counts=(read_table(folder / OFFICE_COUNTS)
                        if (folder / OFFICE_COUNTS).exists() else None),
         set_tables=({f.name[len(SET_TABLE):-len(".parquet")]: read_table(f)

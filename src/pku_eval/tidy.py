@@ -164,6 +164,10 @@ class StageData:
     #: an unfiltered stage (it counts them from its own data).
     set_tables: Mapping[str, pd.DataFrame] | None = None
 
+    #: The question wording the delivery brought (its ``wording`` file): question → (nb, en);
+    #: a chapter labels those questions with it (:func:`pku_eval.codebook.use_wording`).
+    wording: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
     #: Contract files a chapter declared it reads (``reads`` of its spec); None = all. The
     #: build's cache keys a chapter on exactly these files, so reading another is an error.
     reads: frozenset[str] | None = None
@@ -219,7 +223,7 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
 
     tables: dict[str, pd.DataFrame] = {}
     for name, frame in ds.tables.items():
-        if name in ("offices", "participants"):
+        if name in ("offices", "participants") or FILES[name].extension:
             continue
         spec = FILES[name]
         fr = frame
@@ -257,6 +261,9 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
         part["followup_end"] = part["participant_id"].map(fu)
     rows_used = {"offices": len(offices), "participants": int((~part["withdrawn"]).sum())}
     rows_used.update({name: len(frame) for name, frame in tables.items() if name in FILES})
+    wording = delivered_wording(ds)
+    if "wording" in ds.tables:
+        rows_used["wording"] = len(wording)
     office_counts = set_tables = None
     if filter:
         from .set_tables import compute_all
@@ -269,7 +276,17 @@ def prepare(ds: Dataset, cutoff_date, filter: dict | None = None) -> StageData:
                      participants=part.reset_index(drop=True), tables=tables,
                      sha256=dict(ds.sha256), rows=dict(ds.rows), rows_used=rows_used,
                      problems=list(ds.problems), office_counts=office_counts,
-                     set_tables=set_tables, reading=dict(ds.reading))
+                     set_tables=set_tables, reading=dict(ds.reading), wording=wording)
+
+
+def delivered_wording(ds: Dataset) -> dict[str, tuple[str, str]]:
+    """The question wording the delivery brought (its optional ``wording`` file, validated):
+    question → (nb, en), the text stripped of surrounding spaces; empty without the file."""
+    frame = ds.tables.get("wording")
+    if frame is None:
+        return {}
+    return {str(v): (str(nb).strip(), str(en).strip()) for v, nb, en in
+            zip(frame["variable"], frame["wording_nb"], frame["wording_en"], strict=True)}
 
 
 def survey_long(stage: StageData, waves: list[str]) -> pd.DataFrame:

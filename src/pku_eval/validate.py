@@ -1,4 +1,5 @@
-"""Validation of a data directory against the data contract (DATA_CONTRACT.md, version 2).
+"""Validation of a data directory against the data contract (DATA_CONTRACT.md, version 2,
+and its optional extension, the delivery's question wording: :func:`check_wording`).
 
 All checks are vectorised and every problem is collected (bounded per file and check, with a
 count of the rest), so that a researcher sees the whole list at once.
@@ -495,6 +496,37 @@ def _check_sessions(files: dict[str, RawFile], c: Collector, p: pd.DataFrame,
                "number appears on an earlier row)")
 
 
+def check_wording(raw: RawFile | None, c: Collector) -> None:
+    """The optional ``wording`` file (an extension of contract version 2; an empty cell and a
+    variable named twice are the column checks'): each ``variable`` names a question of the
+    codebook (``codebook.is_question``), and no wording is spaces only."""
+    if raw is None or raw.frame is None:
+        return
+    from .codebook import is_question
+    from .mapping import did_you_mean
+
+    frame, fname = raw.frame, raw.filename
+    owner: dict[str, str] = {}   # variable -> the first file that has it
+    for f in (f for f in FILES.values() if not f.extension):
+        owner.update({v.name: f.name for v in f.variables if v.name not in owner})
+    questions = sorted(n for n in owner if is_question(n))
+    expected = ("the name of a question in the codebook (an item such as satisfaction_2, or "
+                "life_satisfaction, would_recommend, ors_*, srs_*): ")
+    bad = [(i, v) for i, v in enumerate(frame.get("variable", ())) if v and v not in questions]
+    for i, v in bad[: c.limit]:
+        why = (f"'{v}' is a variable of {owner[v]}, not a question" if v in owner
+               else f"unknown variable{did_you_mean(v, questions)}")
+        c.add(Problem(fname, i + 2, "variable", _safe(v), expected + why))
+    if len(bad) > c.limit:
+        c.add(Problem(fname, None, "variable", None, f"... and {len(bad) - c.limit} more rows "
+                      f"with the same problem ({expected.removesuffix(': ')})"))
+    for col in ("wording_nb", "wording_en"):
+        if col in frame:
+            s = frame[col]
+            c.rows(fname, col, ((s != "") & (s.str.strip() == "")).to_numpy(dtype=bool), s,
+                   "the question's wording (this cell holds only spaces)")
+
+
 def validate_dir(data_dir: Path) -> tuple[dict[str, RawFile], list[Problem]]:
     """Read and check every file of a data directory. Returns the files and all problems
     (errors, warnings and notices); the data are usable when no problem is an error."""
@@ -510,4 +542,5 @@ def validate_dir(data_dir: Path) -> tuple[dict[str, RawFile], list[Problem]]:
         if check_file(raw, c):
             usable[name] = raw
     check_references(usable, c)
+    check_wording(usable.get("wording"), c)
     return files, c.problems

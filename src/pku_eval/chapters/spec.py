@@ -5,7 +5,8 @@ Each chapter package ``pku_eval.chapters.<name>`` has a light ``spec`` module (n
 so the build can read it cheaply) with ``SPEC = ChapterSpec(...)``:
 
 - ``reads``: the contract files it reads (offices, participants and outcomes are always
-  available); ``None`` = every file. The build keys the chapter's cache on exactly these files
+  available, and the delivery's question wording labels every chapter's questions);
+  ``None`` = every file. The build keys the chapter's cache on exactly these files
   and the chapter may read no other (enforced while it runs).
 - ``owns``: the top-level results.json sections it fills (for the reason of a ``null`` when the
   chapter is not part of a report).
@@ -33,7 +34,9 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 
-ALWAYS_READ = frozenset({"offices", "participants", "outcomes"})
+#: Read by every chapter, so keyed for every chapter: offices, participants, outcomes, and the
+#: delivery's question wording (a chapter labels the questions with it: ``codebook.use_wording``).
+ALWAYS_READ = frozenset({"offices", "participants", "outcomes", "wording"})
 
 
 @dataclass(frozen=True)

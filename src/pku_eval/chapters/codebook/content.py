@@ -23,11 +23,16 @@ def show_scales(ch: Chapter) -> None:
 
 def show_files(ch: Chapter) -> None:
     """Where the questions' wording comes from, then every file's variables (a file with
-    questions has a column saying where each question's wording comes from)."""
+    questions has a column saying where each question's wording comes from: a question whose
+    wording the delivery's ``wording`` file gave shows that wording and says so)."""
     ch.section("cb_wording")
     ch.text("cb_wording_note")
     df = pd.DataFrame(codebook_tables.shown_rows(ch.language))
+    delivered = [v for v in df["variable"] if codebook_tables.wording_is_delivered(v)]
+    if delivered:
+        ch.text("cb_wording_delivered", n=len(delivered))
     drafted = codebook_tables.DRAFTED_SHORT[ch.language == "en"]
+    from_data = codebook_tables.DELIVERED_SOURCE[ch.language == "en"]
     for name in codebook.FILES:
         ch.section("cb_file", file=name)
         sub = df[df["file"] == name]
@@ -38,6 +43,9 @@ def show_files(ch: Chapter) -> None:
                    Column("scale", ch.t("cb_h_scale"))]
         if (sub["wording"] != "").any():
             columns.insert(2, Column("wording", ch.t("cb_h_wording")))
+        notes = [ch.t(key) for key, marker in (("cb_drafted_note", drafted),
+                                                 ("cb_delivered_note", from_data))
+                 if (sub["wording"] == marker).any()]
         ch.table(sub, columns, ch.t("cb_file_caption", file=name),
                  ch.t("cb_source", version=codebook.CONTRACT_VERSION),
-                 note=ch.t("cb_drafted_note") if (sub["wording"] == drafted).any() else None)
+                 note=" ".join(notes) or None)
