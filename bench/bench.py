@@ -67,23 +67,27 @@ TARGETS = [
 PEAK_DETAIL: list[tuple[str, int]] = []
 
 
-def pss(pid: int) -> int:
-    """Proportional set size of a process in bytes (0 when it is gone)."""
+def smaps_kb(pid: int, field: str) -> int:
+    """A field of ``/proc/<pid>/smaps_rollup`` in kB (0 when the process is gone)."""
     try:
         with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
             for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> dict:
-    """Wall time of a command, peak PSS and peak RSS summed over its process tree (bytes);
-    the processes at the PSS peak are kept in PEAK_DETAIL; its stderr."""
-    peak = {"pss": 0, "rss": 0}
-    start = time.perf_counter()
+def pss(pid: int) -> int:
+    """Proportional set size of a process in bytes (0 when it is gone)."""
+    return smaps_kb(pid, "Pss") * 1024
+
+
+def sampled(cmd: list[str], step, interval: float, env: dict | None = None,
+            cwd: Path = ROOT) -> tuple[int, str]:
+    """Run ``cmd`` while a thread calls ``step(process)`` every ``interval`` seconds (the
+    command's psutil process); its return code and stderr."""
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     stop = threading.Event()
@@ -91,33 +95,46 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> dict:
     def sample():
         p = psutil.Process(proc.pid)
         while not stop.is_set():
-            try:
-                procs = [p] + p.children(recursive=True)
-            except psutil.Error:
-                procs = []
-            total_pss, total_rss, detail = 0, 0, []
-            for q in procs:
-                m = pss(q.pid)
-                total_pss += m
-                try:
-                    total_rss += q.memory_info().rss
-                    detail.append((" ".join(q.cmdline()[1:4])[-90:], m))
-                except psutil.Error:
-                    pass
-            peak["rss"] = max(peak["rss"], total_rss)
-            if total_pss > peak["pss"]:
-                peak["pss"] = total_pss
-                PEAK_DETAIL[:] = detail
-            stop.wait(0.2)
+            step(p)
+            stop.wait(interval)
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
     _, err = proc.communicate()
     stop.set()
     t.join()
+    return proc.returncode, err
+
+
+def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> dict:
+    """Wall time of a command, peak PSS and peak RSS summed over its process tree (bytes);
+    the processes at the PSS peak are kept in PEAK_DETAIL; its stderr."""
+    peak = {"pss": 0, "rss": 0}
+    start = time.perf_counter()
+
+    def step(p):
+        try:
+            procs = [p] + p.children(recursive=True)
+        except psutil.Error:
+            procs = []
+        total_pss, total_rss, detail = 0, 0, []
+        for q in procs:
+            m = pss(q.pid)
+            total_pss += m
+            try:
+                total_rss += q.memory_info().rss
+                detail.append((" ".join(q.cmdline()[1:4])[-90:], m))
+            except psutil.Error:
+                pass
+        peak["rss"] = max(peak["rss"], total_rss)
+        if total_pss > peak["pss"]:
+            peak["pss"] = total_pss
+            PEAK_DETAIL[:] = detail
+
+    code, err = sampled(cmd, step, 0.2, env, cwd)
     secs = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
+    if code != 0:
+        raise SystemExit(f"command failed ({code}): {' '.join(cmd)}\n{err[-3000:]}")
     return {"s": secs, "pss": peak["pss"], "rss": peak["rss"], "stderr": err,
             "detail": [f"{m / 1e6:.0f} MB {c}" for c, m in sorted(PEAK_DETAIL,
                                                                   key=lambda x: -x[1])]}
@@ -269,17 +286,6 @@ def edits(proj: Path, tmp: Path, data: Path, penv: dict, pku: str) -> dict:
     return out
 
 
-def private_dirty_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Private_Dirty:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def chapter_memory(pku: str) -> None:
     """Each chapter's kernel, its peak of private written pages (MB), beside its spec's
     memory_mb. One job: the kernels (children of the kernel server) come one after the other
@@ -291,32 +297,21 @@ def chapter_memory(pku: str) -> None:
         tmp = Path(t)
         data = tmp / "demo"
         subprocess.run([pku, "demo-data", "--out", str(data)], check=True, capture_output=True)
-        proc = subprocess.Popen([pku, "build", "params/final.yml", "--data", str(data), "--out",
-                                 str(tmp / "final"), "--jobs", "1"], cwd=ROOT,
-                                env=env_with(tmp), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
         peaks: dict[int, float] = {}
-        stop = threading.Event()
 
-        def sample():
-            build = psutil.Process(proc.pid)
-            while not stop.is_set():
-                try:
-                    servers = [c for c in build.children()
-                               if "pku_eval.kernel" in " ".join(c.cmdline())]
-                    kernels = [k for s in servers for k in s.children()]
-                except psutil.Error:
-                    kernels = []
-                for k in kernels:
-                    peaks[k.pid] = max(peaks.get(k.pid, 0.0), private_dirty_mb(k.pid))
-                stop.wait(0.05)
+        def step(build):
+            try:
+                servers = [c for c in build.children()
+                           if "pku_eval.kernel" in " ".join(c.cmdline())]
+                kernels = [k for s in servers for k in s.children()]
+            except psutil.Error:
+                kernels = []
+            for k in kernels:
+                peaks[k.pid] = max(peaks.get(k.pid, 0.0), smaps_kb(k.pid, "Private_Dirty") / 1024)
 
-        th = threading.Thread(target=sample, daemon=True)
-        th.start()
-        _, err = proc.communicate()
-        stop.set()
-        th.join()
-    if proc.returncode != 0:
+        code, err = sampled([pku, "build", "params/final.yml", "--data", str(data), "--out",
+                             str(tmp / "final"), "--jobs", "1"], step, 0.05, env_with(tmp))
+    if code != 0:
         raise SystemExit(err[-3000:])
     names = re.findall(r"\] \d+/\d+ (\w+): ran", err)
     if len(names) != len(peaks):

@@ -110,3 +110,23 @@ def built(demo_dir, tmp_path_factory):
         res = run_build(f"{stage}.yml", demo_dir, out / stage, pdf=True)
         assert res.returncode == 0, res.stderr
     return out
+
+
+def small_project(tmp_path: Path, demo_dir: Path, monkeypatch, chapters: list[str]) -> dict:
+    """A final-stage params file of only ``chapters``, a copy of the demo data and private
+    caches, for fast in-process builds: ``data``, ``params`` and ``out``."""
+    import shutil
+
+    import yaml
+
+    from pku_eval import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path / "processed")
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    raw = yaml.safe_load((config.PARAMS_DIR / "final.yml").read_text(encoding="utf-8"))
+    raw["chapters"] = list(chapters)
+    params = tmp_path / "final.yml"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return {"data": data, "params": params, "out": tmp_path / "out"}

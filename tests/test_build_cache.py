@@ -13,6 +13,8 @@ import yaml
 from pku_eval import build as buildmod
 from pku_eval import config
 
+from conftest import small_project
+
 pytestmark = pytest.mark.slow
 CHAPTERS = ["data_quality", "participants"]
 
@@ -23,15 +25,7 @@ def project(tmp_path, demo_dir, monkeypatch):
     nbdir = tmp_path / "notebooks"
     shutil.copytree(config.NOTEBOOKS_DIR, nbdir)
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", nbdir)
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path / "processed")
-    data = tmp_path / "data"
-    shutil.copytree(demo_dir, data)
-    raw = yaml.safe_load((config.PARAMS_DIR / "final.yml").read_text(encoding="utf-8"))
-    raw["chapters"] = CHAPTERS
-    params = tmp_path / "final.yml"
-    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return {"nb": nbdir, "data": data, "params": params, "out": tmp_path / "out"}
+    return {"nb": nbdir, **small_project(tmp_path, demo_dir, monkeypatch, CHAPTERS)}
 
 
 def run(p, **kw):

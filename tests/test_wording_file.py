@@ -8,12 +8,11 @@ from __future__ import annotations
 import html
 import io
 import re
-import shutil
 from contextlib import redirect_stderr, redirect_stdout
 
 import pandas as pd
 import pytest
-from conftest import read
+from conftest import read, small_project
 
 from pku_eval import cli, codebook, codebook_tables, config
 from pku_eval.tidy import load, prepare
@@ -225,19 +224,8 @@ CHAPTERS = ["data_quality", "codebook"]
 
 @pytest.fixture
 def project(tmp_path, demo_dir, monkeypatch):
-    """A params file of two chapters, a data copy and private caches (as in
-    tests/test_build_cache.py)."""
-    import yaml
-
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path / "processed")
-    data = tmp_path / "data"
-    shutil.copytree(demo_dir, data)
-    raw = yaml.safe_load((config.PARAMS_DIR / "final.yml").read_text(encoding="utf-8"))
-    raw["chapters"] = CHAPTERS
-    params = tmp_path / "final.yml"
-    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return {"data": data, "params": params, "out": tmp_path / "out"}
+    """A params file of two chapters, a data copy and private caches."""
+    return small_project(tmp_path, demo_dir, monkeypatch, CHAPTERS)
 
 
 def _row(page: str, variable: str) -> str:
