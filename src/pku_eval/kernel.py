@@ -260,6 +260,16 @@ def kernel_manager_class(server: str | None, output: int | None = None):
         def _ip_default(self):
             return str(Path(tempfile.gettempdir()) / f"pku-eval-kernel-{uuid.uuid4().hex[:12]}")
 
+        @default("client_factory")
+        def _client_factory_default(self):
+            return ready_client_class()
+
+        async def _async_finish_shutdown(self, waittime=None, pollinterval=0.01,
+                                         restart=False):
+            # jupyter_client polls the ending kernel every 0.1 s: a chapter waited up to that
+            # long for a kernel that had already ended (#19)
+            return await super()._async_finish_shutdown(waittime, pollinterval, restart)
+
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
@@ -268,6 +278,73 @@ def kernel_manager_class(server: str | None, output: int | None = None):
             return await super()._async_pre_start_kernel(**kw)
 
     return LocalKernelManager
+
+
+_READY_CLIENT: list = []
+
+
+def ready_client_class():
+    """jupyter_client's asynchronous kernel client, except in how it knows the kernel is
+    ready. jupyter_client's ``wait_for_ready`` gets the kernel_info reply, checks that IOPub
+    is connected (a message within 0.2 s), then empties IOPub until no message came for 0.2 s:
+    every kernel start waited those 0.2 s at least (#19: 2 s summed over a report's chapters).
+
+    This client first waits for the kernel's greeting on IOPub (``iopub_welcome``, which
+    ipykernel sends each subscriber once its subscription is live: nothing the kernel
+    publishes after it is lost), then asks for kernel_info and waits for the kernel's "idle"
+    status of that request: the last message the kernel sends for it, so the same messages
+    are consumed as by jupyter_client's flush, and the notebook's outputs are the same. A
+    kernel that sends no greeting within a second (an older ipykernel) gets jupyter_client's
+    way: ask again until the idle status comes within 0.2 s."""
+    if _READY_CLIENT:
+        return _READY_CLIENT[0]
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.utils import ensure_async
+
+    class ReadyClient(AsyncKernelClient):
+        async def _iopub_until(self, wanted, timeout: float) -> bool:
+            """Read IOPub until a message for which ``wanted(msg)``; False after ``timeout``
+            seconds without it."""
+            end = time.monotonic() + timeout
+            while (left := end - time.monotonic()) > 0:
+                try:
+                    msg = await ensure_async(self.iopub_channel.get_msg(timeout=left))
+                except Empty:
+                    return False
+                if wanted(msg):
+                    return True
+            return False
+
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            end = time.time() + (float("inf") if timeout is None else timeout)
+            greeted = await self._iopub_until(
+                lambda m: m["msg_type"] == "iopub_welcome", min(1.0, end - time.time()))
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                except Empty:
+                    msg = None
+                if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                    parent = msg["parent_header"].get("msg_id")
+                    if await self._iopub_until(
+                            lambda m: (m["msg_type"] == "status"
+                                       and m["content"].get("execution_state") == "idle"
+                                       and m["parent_header"].get("msg_id") == parent),
+                            10.0 if greeted else 0.2):
+                        self._handle_kernel_info_reply(msg)
+                        return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.time() > end:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        wait_for_ready = _async_wait_for_ready  # the name nbclient calls
+
+    _READY_CLIENT.append(ReadyClient)
+    return ReadyClient
 
 
 # ---------------------------------------------------------------- the server
