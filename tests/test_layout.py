@@ -86,3 +86,27 @@ def test_the_style_has_no_inner_scroll_box_and_large_enough_targets():
     assert "max-height: 40rem" not in css
     assert re.search(r"\.pku-toc a \{[^}]*min-height: 24px", css)
     assert "attr(data-label)" in css
+
+
+def test_an_image_without_alternative_text_gets_one(tmp_path):
+    """The report's exporter leaves out nbconvert's BeautifulSoup pass (#19) but, like it,
+    gives an image without alternative text nbconvert's; an image with one keeps it."""
+    import nbformat
+
+    from pku_eval.params import read_params
+    from pku_eval.report import render
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output(
+        "display_data", {"text/html": '<p><img src="a.png"> <IMG class="x" src="b.png">'
+                                      '<img alt="Figur 1" src="c.png"></p>'}),
+        nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="})]
+    nb.cells = [cell]
+    path = tmp_path / "one.ipynb"
+    nbformat.write(nb, path)
+    page = render([path], read_params(config.PARAMS_DIR / "final.yml"), {}, {}, "x")
+    tags = re.findall(r"<img\b[^>]*>", page, re.I)
+    assert len(tags) == 4 and all(re.search(r"\balt=", t) for t in tags), tags
+    assert '<img alt="No description has been provided for this image" src="a.png">' in page
+    assert '<img alt="Figur 1" src="c.png">' in page

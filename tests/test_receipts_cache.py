@@ -84,3 +84,50 @@ def test_a_cached_data_quality_chapter_never_shows_another_comparison(tmp_path, 
     res, page = build(one)
     assert _ran(res) and "receipts changed" in res.stderr
     assert FIRST in page and WARNING not in page
+
+
+def test_a_new_delivery_is_read_once_for_its_receipt_and_its_data(tmp_path, monkeypatch):
+    """#19: the receipt and the processed data of a delivery new beside the report are made in
+    one child process that reads and validates the delivery once; bad data get no receipt and
+    the build's message lists the problems."""
+    from pku_eval import processed, tidy, validate
+    from pku_eval.cache import data_fingerprint
+    from pku_eval.demo import write_demo
+
+    monkeypatch.delenv("PKU_EVAL_RECEIPTS_DIR")
+    d = tmp_path / "data"
+    write_demo(d, participants=60)
+    calls = []
+    real = validate.validate_dir
+    for module in (validate, tidy):  # the receipt's import, the data preparation's
+        monkeypatch.setattr(module, "validate_dir", lambda p: calls.append(p) or real(p))
+    out = tmp_path / "r" / "final"
+    hashes = data_fingerprint(d)
+    stage = tmp_path / "stage"
+    error = processed._prepare_stage(str(d), "2026-06-30", None, str(stage), "k",
+                                     (str(d), str(out), hashes))
+    assert error is None and len(calls) == 1
+    assert (stage / "meta.json").exists() and receipts.recorded(d, out, hashes)
+
+    path = d / "participants.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",haugesund,", ",haugesunx,", 1),
+                    encoding="utf-8")
+    calls.clear()
+    hashes = data_fingerprint(d)
+    error = processed._prepare_stage(str(d), "2026-06-30", None, str(tmp_path / "bad"), "k",
+                                     (str(d), str(out), hashes))
+    assert len(calls) == 1 and "participants.csv" in error and "haugesunx" in error
+    assert not receipts.recorded(d, out, hashes) and not (tmp_path / "bad").exists()
+
+
+def test_the_plan_of_a_new_delivery_has_its_data_prepared(tmp_path, monkeypatch):
+    from pku_eval.demo import write_demo
+
+    monkeypatch.delenv("PKU_EVAL_RECEIPTS_DIR")
+    d = tmp_path / "data"
+    write_demo(d, participants=60)
+    pfile = config.PARAMS_DIR / "interim.yml"
+    plan = make_plan(pfile, d, tmp_path / "a" / "interim", None)
+    assert (plan.stage.folder / "meta.json").exists() and plan.data_seconds > 0
+    again = make_plan(pfile, d, tmp_path / "a" / "interim", None)  # recorded: nothing read
+    assert again.stage.folder == plan.stage.folder and again.data_seconds == 0

@@ -185,3 +185,27 @@ def test_impute_chained_leaves_out_a_level_only_missing_rows_have():
                          "y": np.where(g == "c", np.nan, y)})
     done = impute_chained(data, ["y"], predictors=["g", "x"], m=5, seed=1)
     assert done["y"].between(0, 6).all()
+
+
+@pytest.mark.parametrize("df_complete", [np.inf, 12.0])
+def test_rubin_pools_groups_as_each_group_alone(df_complete):
+    """Pooling by groups (all groups at once, #19) gives each group what pooling that group
+    alone gives, whatever the rows' order; rows with a missing key belong to no group."""
+    rng = np.random.default_rng(7)
+    n = 6 * 40
+    data = pd.DataFrame({"wave": rng.choice(["T0", "T1", "T2"], n),
+                         "delta": rng.choice([-1.0, 0.0, 0.5, 2.0], n),
+                         "estimate": rng.normal(size=n), "se": rng.uniform(0.1, 1.0, n)})
+    data.loc[data.index[:5], "wave"] = None
+    same = (data["wave"] == "T1") & (data["delta"] == 0.5)
+    data.loc[same, "estimate"] = 0.5  # identical imputations in one group: Wald, df inf
+    pooled = rubin_pool(data, by=["wave", "delta"], df_complete=df_complete)
+    groups = data.dropna(subset=["wave"]).groupby(["wave", "delta"], sort=True)
+    assert list(zip(pooled["wave"], pooled["delta"])) == list(groups.groups)
+    for (wave, delta), part in groups:
+        alone = rubin_pool(part, df_complete=df_complete).iloc[0]
+        row = pooled[(pooled["wave"] == wave) & (pooled["delta"] == delta)].iloc[0]
+        for col in alone.index:
+            assert row[col] == pytest.approx(alone[col], rel=1e-12), (wave, delta, col)
+    assert np.isinf(pooled.loc[(pooled["wave"] == "T1") & (pooled["delta"] == 0.5),
+                               "df"]).all() == (df_complete == np.inf)

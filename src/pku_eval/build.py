@@ -31,7 +31,6 @@ from .cache import (
     read_json,
 )
 from .chapters.spec import spec_of, waves
-from .child import in_child
 from .code_keys import chapter_code_key, stage_code_key
 from .demo_marker import is_demo, mark_demo
 from .errors import BuildError, PkuEvalError
@@ -60,7 +59,10 @@ class Plan:
     data_path: Path
     out: Path
     data_hashes: dict
-    code: str
+    #: the processed data (made already when the delivery was new beside the report)
+    stage: ProcessedStage
+    #: seconds spent making them while planning
+    data_seconds: float
     components: dict
     previous: dict
     key: str
@@ -107,7 +109,7 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     if jobs is not None and not (isinstance(jobs, int) and 1 <= jobs <= 64):
         raise PkuEvalError(f"jobs: expected a whole number from 1 to 64, got {jobs!r}")
     plan = make_plan(params_path, data_dir, out_dir, filter)
-    times = {"plan": time.perf_counter() - t0}
+    times = {"plan": time.perf_counter() - t0 - plan.data_seconds}
     chapters = list(plan.params.chapters)
     if not force and plan.up_to_date():
         log(f"{plan.label} up to date: nothing changed since the last build "
@@ -119,7 +121,7 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
     catalogue()  # a broken text catalogue stops the build before any chapter runs
     from .deliver import PDF_SWITCH
 
-    stage = ProcessedStage(plan.data_path, plan.params, plan.data_hashes, plan.code)
+    stage = plan.stage
     work = new_work_folder(plan.out)
     run = Runner(plan.params, work, stage, plan.data_path, plan.label, force, plan.previous, t0,
                  len(chapters))
@@ -138,6 +140,7 @@ def build(params_path: str | Path, data_dir: str | Path | None = None,
             close_pool()
         durations = {c: run.durations[c] for c in chapters}
         times.update(run.seconds)
+        times["data"] += plan.data_seconds  # the part made while planning
         _assemble(work, plan.params, plan.data_hashes, durations, stage, times,
                   plan.out)
         (work / "build.json").write_text(json.dumps(
@@ -237,11 +240,16 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
     # there (a chapter that reads_receipts compares with the previous delivery from it)
     from .receipts import comparison_key, folder_beside, recorded
 
+    stage = ProcessedStage(data_path, params, data_hashes, stage_code_key())
+    seconds = 0.0
     if not recorded(data_path, out, data_hashes):  # reading a delivery: in a child process
         # a delivery new here: its data are prepared and chapters run, so the kernel server
-        # starts now and imports its libraries while the receipt and the data are read (#19)
+        # starts now and imports its libraries while the receipt and the data are read (#19),
+        # both in one child that reads and validates the delivery once
         kernel_server()
-        in_child(_record_receipt, str(data_path), str(out), data_hashes)
+        t = time.perf_counter()
+        stage.ensure(receipt=(str(data_path), str(out), data_hashes))
+        seconds = time.perf_counter() - t
     # the whole package keys the report (its frame, the audit, …); each chapter is keyed on
     # the code it runs (code_keys), the processed data on the code that prepares them
     code, env = code_fingerprint(), env_fingerprint()
@@ -270,14 +278,8 @@ def make_plan(params_path, data_dir, out_dir, filter) -> Plan:
     compare = _compare_hash(params)
     key = digest(CACHE_VERSION, components, params.notebook_parameters(), data_hashes, compare,
                  code, {"demo": is_demo(data_path)})  # the report says DEMO (or not)
-    return Plan(params, data_path, out, data_hashes, stage_code_key(), components,
+    return Plan(params, data_path, out, data_hashes, stage, seconds, components,
                 read_json(out / "build.json") or {}, key)
-
-
-def _record_receipt(data_path: str, out: str, hashes: dict) -> None:
-    from .receipts import at_build
-
-    at_build(Path(data_path), Path(out), hashes)
 
 
 def _after_publish(out: Path, stage: ProcessedStage) -> None:

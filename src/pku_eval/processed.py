@@ -39,7 +39,11 @@ class ProcessedStage:
         meta = json.loads((self.ensure() / "meta.json").read_text(encoding="utf-8"))
         return meta.get("reading") or {}
 
-    def ensure(self) -> Path:
+    def ensure(self, receipt: tuple | None = None) -> Path:
+        """The stage's folder, made when it is not there. ``receipt``: (data folder, report
+        folder, file hashes) of a receipt to record in the same child process
+        (:func:`pku_eval.receipts.at_build`): a delivery new beside the report is then read
+        and validated once for both (#19), not once for the receipt and once for the data."""
         with self._lock:
             if not (self.folder / "meta.json").exists():
                 safety.ensure_cache_root(config.PROCESSED_DIR)
@@ -49,22 +53,38 @@ class ProcessedStage:
                 from .child import in_child
 
                 error = in_child(_prepare_stage, str(self.data_path), self.params.cutoff_date,
-                                 self.params.filter, str(self.folder), self.data_key)
+                                 self.params.filter, str(self.folder), self.data_key, receipt)
                 if error:
                     raise PkuEvalError(error)
+            elif receipt is not None:
+                from .child import in_child
+
+                in_child(_record_receipt, *receipt)
             return self.folder
 
 
+def _record_receipt(data_path: str, out: str, hashes: dict) -> None:
+    from .receipts import at_build
+
+    at_build(Path(data_path), Path(out), hashes)
+
+
 def _prepare_stage(data_path: str, cutoff_date: str, filter: dict | None,
-                   folder: str, made_from: str) -> str | None:
-    """Load, validate, tidy and store a stage (run in a child process). Returns the message of
-    a user error (bad data), None on success."""
+                   folder: str, made_from: str, receipt: tuple | None = None) -> str | None:
+    """Load, validate, tidy and store a stage (run in a child process), after recording
+    ``receipt`` (see :meth:`ProcessedStage.ensure`). Returns the message of a user error (bad
+    data), None on success."""
+    from .receipts import at_build
     from .store import save_stage
     from .tidy import load, prepare
+    from .validate import validate_dir
 
     try:
-        save_stage(prepare(load(Path(data_path)), cutoff_date, filter), Path(folder),
-                   made_from=made_from)
+        validated = validate_dir(Path(data_path))  # once, for the receipt and the data
+        if receipt is not None:
+            at_build(Path(receipt[0]), Path(receipt[1]), receipt[2], validated)
+        save_stage(prepare(load(Path(data_path), validated), cutoff_date, filter),
+                   Path(folder), made_from=made_from)
     except PkuEvalError as exc:
         return str(exc)
     return None

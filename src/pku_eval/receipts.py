@@ -251,10 +251,13 @@ def record(files: dict, folder: Path, data_dir: Path, hashes: dict[str, str]) ->
 
 
 def record_dir(data_dir: Path, folder: Path | None = None,
-               hashes: dict[str, str] | None = None) -> tuple[Path | None, bool]:
+               hashes: dict[str, str] | None = None,
+               validated: tuple | None = None) -> tuple[Path | None, bool]:
     """Validate ``data_dir`` and record its receipt in ``folder`` (default: the default place)
     when its files are usable and its content is new. ``hashes`` (file name → sha256, as the
-    build fingerprints the data) skips the reading when the last receipt already has them."""
+    build fingerprints the data) skips the reading when the last receipt already has them;
+    ``validated``: what :func:`pku_eval.validate.validate_dir` gave for ``data_dir`` already
+    (the build's data preparation validates once for both)."""
     from .mapping import MAPPING_FILE, fingerprint
 
     folder = Path(folder) if folder else default_folder()
@@ -267,7 +270,7 @@ def record_dir(data_dir: Path, folder: Path | None = None,
         return latest[-1], False
     from .validate import validate_dir
 
-    files, problems = validate_dir(data_dir)
+    files, problems = validated or validate_dir(data_dir)
     if any(p.severity == "error" for p in problems):
         return None, False  # only usable deliveries get a receipt
     return record({n: r for n, r in files.items() if r.frame is not None}, folder, data_dir,
@@ -465,11 +468,13 @@ def _file_change(name: str, cur: dict, prev: dict, cur_path: Path, prev_path: Pa
 
 # ---------------------------------------------------------------- entry points
 
-def at_build(data_dir: Path, out: Path, hashes: dict[str, str]) -> None:
+def at_build(data_dir: Path, out: Path, hashes: dict[str, str],
+             validated: tuple | None = None) -> None:
     """A build's receipt: recorded beside the report folder ``out`` when the data's content is
     new there (the data-quality chapter reads the comparison from the same folder). Data that
-    do not validate get no receipt: the build stops on them with every problem anyway."""
-    record_dir(Path(data_dir), folder_beside(Path(out)), hashes)
+    do not validate get no receipt: the build stops on them with every problem anyway.
+    ``validated``: as for :func:`record_dir`."""
+    record_dir(Path(data_dir), folder_beside(Path(out)), hashes, validated)
 
 
 def recorded(data_dir: Path, out: Path, hashes: dict[str, str]) -> bool:

@@ -314,6 +314,41 @@ def page_css(language: str) -> str:
             .replace(' ""', "").replace('"" ', ""))
 
 
+#: An ``<img>`` without alternative text (nbconvert gives it this one, and so does the report)
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", re.I)
+_NO_ALT = "No description has been provided for this image"
+
+
+def report_exporter():
+    """nbconvert's HTML exporter without its last pass: HTMLExporter parses the page it
+    rendered with BeautifulSoup to give alternative text to images that lack it and a tab
+    stop to the input and output areas of a ``.jp-Notebook``, and writes the page out again
+    (#19: more than half of the render's time). The report's template has no
+    ``.jp-Notebook`` (no tab stops to add); an image without alternative text gets
+    nbconvert's text here, by a search of the page."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node up to its BeautifulSoup pass
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight = self.filters.get("highlight_code",
+                                         Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                              resources=resources)
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_type)
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _IMG_WITHOUT_ALT.sub(f'<img alt="{_NO_ALT}"', page), resources
+
+    return ReportExporter
+
+
 def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
            durations: dict[str, float], built: str, *, demo: bool = False,
            data_label: str | None = None, reading: dict | None = None,
@@ -324,15 +359,14 @@ def render(notebooks: list[Path], params: Params, sha256: dict[str, str],
     ``reading``: how each contract file was read (the provenance appendix shows it).
     ``offices``: the offices the report covers, named in its head (``pku-offices``) as its
     title and tables name them in words, for the disclosure audit of a report set."""
-    from nbconvert import HTMLExporter
-
     from .version import version_string
 
     lang = params.language
     nb = combine(notebooks)
-    exporter = HTMLExporter(template_name="pku", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+    exporter = report_exporter()(
+        template_name="pku", extra_template_basedirs=[str(config.TEMPLATES_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        embed_images=True)
     title = report_title(params)
     status = t(f"status_{params.status}", lang)
     # the running header: stage, status (and the report's version), cut-off

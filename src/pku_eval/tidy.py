@@ -52,12 +52,13 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def load(data_dir: Path) -> Dataset:
-    """Read, validate and type every file in ``data_dir``.
+def load(data_dir: Path, validated: tuple | None = None) -> Dataset:
+    """Read, validate and type every file in ``data_dir`` (``validated``: what
+    :func:`pku_eval.validate.validate_dir` gave for it already).
 
     Raises :class:`DataValidationError` listing every problem when the data are not usable.
     """
-    files, problems = validate_dir(Path(data_dir))
+    files, problems = validated or validate_dir(Path(data_dir))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataValidationError(problems)
