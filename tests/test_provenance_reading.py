@@ -37,7 +37,9 @@ def _row(page: str, contract: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells]
 
 
-def test_a_norwegian_excel_csv_delivery_is_recorded_by_the_stage_and_shown(small, tmp_path):
+def test_a_norwegian_excel_csv_delivery_is_recorded_by_the_stage_and_shown(small, tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path / "processed")  # its own store
     d = tmp_path / "nor"
     to_norwegian_csv(small, d)
     params = read_params(config.PARAMS_DIR / "interim.yml")

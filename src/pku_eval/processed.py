@@ -80,10 +80,12 @@ def _prepare_stage(data_path: str, cutoff_date: str, filter: dict | None,
     from .validate import validate_dir
 
     try:
-        validated = validate_dir(Path(data_path))  # once, for the receipt and the data
+        validated = [validate_dir(Path(data_path))]  # once, for the receipt and the data
         if receipt is not None:
-            at_build(Path(receipt[0]), Path(receipt[1]), receipt[2], validated)
-        save_stage(prepare(load(Path(data_path), validated), cutoff_date, filter),
+            at_build(Path(receipt[0]), Path(receipt[1]), receipt[2], validated[0])
+        # handed on, not kept: the raw text frames are freed once typed, and the typed ones
+        # once tidied, as each step returns (millions of rows at national scale)
+        save_stage(prepare(load(Path(data_path), validated.pop()), cutoff_date, filter),
                    Path(folder), made_from=made_from)
     except PkuEvalError as exc:
         return str(exc)
