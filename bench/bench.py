@@ -123,7 +123,10 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> dict:
             total_pss += m
             try:
                 total_rss += q.memory_info().rss
-                detail.append((" ".join(q.cmdline()[1:4])[-90:], m))
+                cmd = q.cmdline()
+                # a child of the build (pku_eval.child) is named by the function it runs
+                label = f"child {cmd[-1]}" if "-c" in cmd[1:3] else " ".join(cmd[1:4])
+                detail.append((label[-90:], m))
             except psutil.Error:
                 pass
         peak["rss"] = max(peak["rss"], total_rss)

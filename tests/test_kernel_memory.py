@@ -171,3 +171,15 @@ def test_the_heaviest_chapter_runs_beside_the_lightest():
     assert order[0] == "survey_waves" and order[1] == "codebook" and sorted(order) == sorted(final)
     assert all(spec_of(c).memory_mb for c in final + ["summary"])  # each measured
 
+
+
+def test_a_child_of_the_build_is_a_fresh_python_named_by_its_function():
+    """pku_eval.child: the function runs in a child Python (its memory goes back to the
+    system when it ends), which names the function last on its command line (ps, the
+    benchmark's list of the processes at the peak); its exception reaches the caller."""
+    from pku_eval.child import in_child
+
+    assert in_child(os.getppid) == os.getpid()
+    assert in_child(eval, "__import__('sys').argv[-1]") == "builtins.eval"
+    with pytest.raises(ValueError, match="invalid literal"):
+        in_child(int, "x")

@@ -40,7 +40,9 @@ def in_child(fn, *args):
     try:
         with os.fdopen(fd, "wb") as f:
             pickle.dump((fn, args), f)
-        res = subprocess.run([sys.executable, "-P", "-c", _CHILD, path], stdin=subprocess.DEVNULL)
+        # the function's name last: what the child is doing, for ps and the benchmark
+        res = subprocess.run([sys.executable, "-P", "-c", _CHILD, path,
+                              f"{fn.__module__}.{fn.__qualname__}"], stdin=subprocess.DEVNULL)
         with open(path, "rb") as f:
             data = f.read()
         try:
