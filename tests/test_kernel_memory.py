@@ -183,3 +183,44 @@ def test_a_child_of_the_build_is_a_fresh_python_named_by_its_function():
     assert in_child(eval, "__import__('sys').argv[-1]") == "builtins.eval"
     with pytest.raises(ValueError, match="invalid literal"):
         in_child(int, "x")
+
+
+def test_a_build_kernel_gives_back_freed_memory_after_each_cell():
+    """A chapter opened in a build (stage_file) registers, once, the garbage collection and
+    malloc_trim after each cell; values are not touched (the warm/cold identity test runs
+    builds with it)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from pku_eval.chapter import give_back_after_cells
+    from pku_eval.execute import give_back
+
+    shell = InteractiveShell.instance()
+    try:
+        give_back_after_cells()
+        give_back_after_cells()
+        assert shell.events.callbacks["post_run_cell"].count(give_back) == 1
+        result = shell.run_cell("x = [list(range(1000)) for _ in range(1000)]; del x; 6 * 7")
+        assert result.success and result.result == 42  # the callback ran after the cell
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_a_chapter_opened_in_a_build_registers_it_and_one_run_alone_does_not(demo_dir,
+                                                                              tmp_path):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from pku_eval import chapter
+    from pku_eval.execute import give_back
+    from pku_eval.processed import _prepare_stage
+
+    stage = tmp_path / "stage"
+    assert _prepare_stage(str(demo_dir), "2017-06-30", None, str(stage), "k") is None
+    shell = InteractiveShell.instance()
+    try:
+        chapter.start("codebook", data_dir=str(demo_dir))  # run alone (JupyterLab)
+        assert give_back not in shell.events.callbacks["post_run_cell"]
+        chapter.start("codebook", stage_file=str(stage),
+                      results_file=str(tmp_path / "codebook.json"))  # in a build
+        assert give_back in shell.events.callbacks["post_run_cell"]
+    finally:
+        InteractiveShell.clear_instance()

@@ -191,7 +191,24 @@ def start(name: str, *, params_file: str | None = None, stage_file: str | None =
     ch = Chapter(name, int(chapter_number), stage, params, results_file)
     ch.fragments_dir = Path(fragments_dir) if fragments_dir else None
     ch.stage_folder = Path(stage_file) if stage_file else None
+    if stage_file:
+        give_back_after_cells()
     return ch
+
+
+def give_back_after_cells() -> None:
+    """In a build's kernel: after each cell, collect the garbage and give the freed memory
+    back to the system (:func:`pku_eval.execute.give_back`; glibc keeps the holes a cell's
+    freed arrays and figures leave in its heap otherwise, and the next cells grow from there:
+    #19, about 20 MB less at the peak of a two-job build, a few milliseconds per cell). Values
+    do not change. Registered once per kernel; not in JupyterLab (no build)."""
+    from IPython import get_ipython
+
+    from .execute import give_back
+
+    ip = get_ipython()
+    if ip is not None and give_back not in ip.events.callbacks["post_run_cell"]:
+        ip.events.register("post_run_cell", give_back)
 
 
 def read_results(path: str | Path) -> dict | None:

@@ -104,9 +104,11 @@ def lean_imports(role: str = "worker") -> None:
             sys.modules.setdefault(name, None)  # type: ignore[assignment]
 
 
-def give_back() -> None:
+def give_back(*_) -> None:
     """Return to the system the memory a finished chapter's notebook held in this process
-    (the allocator keeps freed memory otherwise, while other chapters' kernels run)."""
+    (the allocator keeps freed memory otherwise, while other chapters' kernels run); also
+    called after each cell in a build's kernel (:func:`pku_eval.chapter.give_back_after_cells`,
+    which IPython calls with the cell's result)."""
     import ctypes
     import gc
 
