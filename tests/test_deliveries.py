@@ -343,7 +343,7 @@ def test_demo_data_say_demo_on_every_page_and_unmarked_data_do_not(tmp_path):
     html = (tmp_path / "reports" / "plain" / "report.html").read_text(encoding="utf-8")
     assert "DEMO" not in html.split("</header>", 1)[0]
     assert 'class="pku-demo-tag"' not in html
-    assert '<meta content="real" name="pku-data"/>' in html
+    assert '<meta name="pku-data" content="real">' in html  # as the template writes it
     reader = pypdf.PdfReader(tmp_path / "reports" / "plain" / "report.pdf")
     assert not any("DEMO" in p.extract_text() for p in reader.pages[:3])
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
