@@ -189,3 +189,26 @@ def test_a_rebuild_after_a_redone_export_warns_in_the_report(tmp_path, monkeypat
     assert "Endringer siden hver fils forrige leveranse" in html
     tables = json.loads((out / "tables.json").read_text(encoding="utf-8"))
     assert "Endringer siden hver fils forrige leveranse" in json.dumps(tables, ensure_ascii=False)
+
+
+def test_a_redelivered_question_wording_is_compared_question_by_question(data_copy, tmp_path):
+    """The optional wording file has a row key (its variable): a reworded question is a
+    changed row, a newly worded one an added row, and the data-quality chapter warns of it."""
+    folder = tmp_path / "receipts"
+    rows = [("mastery_1", "Jeg klarer det meste.", "I manage most things."),
+            ("mastery_2", "Jeg finner løsninger.", "I find solutions.")]
+    pd.DataFrame(rows, columns=["variable", "wording_nb", "wording_en"]).to_csv(
+        data_copy / "wording.csv", index=False)
+    code, text = validate(data_copy, folder)
+    assert code == 0, text[-2000:]
+    rows[1] = ("mastery_2", "Jeg finner som regel løsninger.", "I find solutions.")
+    rows.append(("mastery_3", "Jeg får det til.", "I get it done."))
+    pd.DataFrame(rows, columns=["variable", "wording_nb", "wording_en"]).to_csv(
+        data_copy / "wording.csv", index=False)
+    code, text = validate(data_copy, folder)
+    assert code == 0, text[-2000:]
+    d = receipts.compare(folder, sha(data_copy))
+    wording = next(f for f in d.files if f.name == "wording")
+    assert (wording.rows_before, wording.rows_now, wording.added, wording.removed,
+            wording.changed, wording.values_changed) == (2, 3, 1, 0, 1, 1)
+    assert wording.warning and d.warning

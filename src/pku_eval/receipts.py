@@ -46,6 +46,7 @@ ROW_KEYS = {
     "outcomes": ("participant_id",), "learning_survey": ("respondent_id", "round"),
     "employer_survey": ("employer_id",), "session_feedback": ("participant_id", "session_no"),
     "actor_survey": ("respondent_id", "round"),
+    "wording": ("variable",),  # the optional question wording: a changed wording is a change
 }
 #: The column whose values are the waves or rounds of a file.
 WAVE_COLUMNS = {"survey": "wave", "learning_survey": "round", "actor_survey": "round"}
