@@ -269,3 +269,29 @@ def test_a_build_shows_the_delivered_wording_and_reruns_when_only_it_changes(pro
     assert sorted(run().ran) == sorted(CHAPTERS)
     page = html.unescape((p["out"] / "report.html").read_text(encoding="utf-8"))
     assert "utkast" in _row(page, "satisfaction_2") and NB not in page
+
+
+def test_the_standalone_codebook_shows_a_deliverys_wording(data_copy, tmp_path):
+    """`pku-eval codebook --data DIR`: the page and the dictionary carry the wording the
+    delivery brought, marked as delivered; without --data, the codebook's own; a delivery that
+    does not validate stops it with its problems, without a traceback."""
+    write_wording(data_copy, [("satisfaction_2", NB, EN)])
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(["codebook", "--data", str(data_copy), "--out", str(tmp_path / "a")])
+    assert code == 0 and "1 questions in the delivered wording" in out.getvalue()
+    page = (tmp_path / "a" / "codebook-nb.html").read_text(encoding="utf-8")
+    assert html.escape(NB) in page and "levert med dataene" in page
+    assert NB in (tmp_path / "a" / "codebook-nb.csv").read_text(encoding="utf-8")
+    assert codebook.delivered_wording("satisfaction_2") is None  # not left installed
+
+    assert cli.main(["codebook", "--out", str(tmp_path / "b")]) == 0
+    assert html.escape(NB) not in (tmp_path / "b" / "codebook-nb.html").read_text(
+        encoding="utf-8")
+
+    write_wording(data_copy, [("satisfactoin_2", NB, EN)])
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(["codebook", "--data", str(data_copy), "--out", str(tmp_path / "c")])
+    assert code == 1 and "wording.csv" in err.getvalue() and "Traceback" not in err.getvalue()
+    assert not (tmp_path / "c").exists()

@@ -141,11 +141,23 @@ def _build(args) -> int:
 
 
 def _codebook(args) -> int:
+    from . import codebook
     from .codebook_tables import write_codebook
 
-    n, written = write_codebook(Path(args.out), args.language)
-    print(f"wrote the codebook ({n} variables) to {args.out}: "
-          + ", ".join(p.name for p in written))
+    worded = 0
+    if args.data:  # the questions in the wording the delivery brought (its wording file)
+        from .tidy import delivered_wording, load
+
+        wording = delivered_wording(load(Path(args.data)))  # every problem, or a usable delivery
+        codebook.use_wording(wording)
+        worded = len(wording)
+    try:
+        n, written = write_codebook(Path(args.out), args.language)
+    finally:
+        codebook.use_wording(None)
+    print(f"wrote the codebook ({n} variables"
+          + (f", {worded} questions in the delivered wording" if args.data else "")
+          + f") to {args.out}: " + ", ".join(p.name for p in written))
     return 0
 
 
@@ -247,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("codebook", help="write the data dictionary as HTML and CSV")
     p.add_argument("--language", choices=("nb", "en"), default="nb")
     p.add_argument("--out", required=True)
+    p.add_argument("--data", default=None,
+                   help="a data directory whose wording file gives the questions' wording "
+                        "(default: the codebook's own)")
     p.set_defaults(func=_codebook)
 
     p = sub.add_parser("new-chapter", help="create a chapter notebook from the template")
