@@ -7,14 +7,7 @@ Everything here is read off :mod:`pku_eval.codebook`, the codebook the loader va
 
 from __future__ import annotations
 
-from .codebook import (  # noqa: F401  (OTHER_QUESTIONS, is_question: read here too)
-    FILES,
-    MISSING_CODES,
-    OTHER_QUESTIONS,
-    SCALES,
-    delivered_wording,
-    is_question,
-)
+from .codebook import FILES, MISSING_CODES, SCALES, delivered_wording, is_question
 
 
 KIND_LABEL = {

@@ -44,21 +44,19 @@ class ProcessedStage:
         folder, file hashes) of a receipt to record in the same child process
         (:func:`pku_eval.receipts.at_build`): a delivery new beside the report is then read
         and validated once for both (#19), not once for the receipt and once for the data."""
+        # in a child process: its memory (millions of rows while reading) goes back to the
+        # system before the chapters' kernels start
+        from .child import in_child
+
         with self._lock:
             if not (self.folder / "meta.json").exists():
                 safety.ensure_cache_root(config.PROCESSED_DIR)
                 log(f"[{self.params.stage}] loading and validating {self.data_path}")
-                # in a child process: its memory (millions of rows while reading) goes back
-                # to the system before the chapters' kernels start
-                from .child import in_child
-
                 error = in_child(_prepare_stage, str(self.data_path), self.params.cutoff_date,
                                  self.params.filter, str(self.folder), self.data_key, receipt)
                 if error:
                     raise PkuEvalError(error)
             elif receipt is not None:
-                from .child import in_child
-
                 in_child(_record_receipt, *receipt)
             return self.folder
 
